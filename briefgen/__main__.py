@@ -1,0 +1,9 @@
+"""`python -m briefgen` runs the command line."""
+
+from __future__ import annotations
+
+import sys
+
+from briefgen.cli import main
+
+sys.exit(main())

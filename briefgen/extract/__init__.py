@@ -1,0 +1,31 @@
+"""Extraction: article text → actors, dates, key facts and quotes, as pure functions.
+
+    from briefgen.extract import extract
+    result = extract(text, lang="fr", published=datetime.date(2021, 12, 29))
+
+Offsets in the result are `str` indices into `text`. Nothing here reads files other than the
+package's own language tables (`extract/lang/`), and nothing is downloaded, ever.
+"""
+
+from __future__ import annotations
+
+from briefgen.extract.actors import find_actors
+from briefgen.extract.dates import find_dates
+from briefgen.extract.facts import find_key_facts, find_quotes
+from briefgen.extract.langdata import supported_languages
+from briefgen.extract.text import sentence_bounds
+from briefgen.model import Extraction, Published
+
+__all__ = ["extract", "supported_languages"]
+
+
+def extract(text: str, lang: str, published: Published) -> Extraction:
+    """Everything briefgen can draw from `text`, written in `lang` and published on `published`."""
+    sentences = sentence_bounds(text)
+    actors = find_actors(text, lang, sentences)
+    dates = find_dates(text, lang, published, sentences)
+    quotes = find_quotes(text, lang, actors, sentences)
+    key_facts = find_key_facts(text, lang, actors, dates, sentences)
+    return Extraction(
+        actors=tuple(actors), dates=tuple(dates), key_facts=tuple(key_facts), quotes=tuple(quotes)
+    )

@@ -1,0 +1,33 @@
+"""Language knowledge as data: `extract/lang/<lang>.<part>.yaml`, read once per process.
+
+Adding a language is adding files (`es.dates.yaml`, `es.actors.yaml`, …); nothing in the
+extractor's code names a language. A language without files gets an empty table, so the
+language-independent rules (ISO dates, numbers) still run.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@functools.cache
+def language_table(lang: str, part: str) -> dict[str, Any]:
+    """The `part` table of `lang` (e.g. `fr`, `dates`), or {} when the language has none."""
+    resource = resources.files("briefgen.extract").joinpath("lang", f"{lang}.{part}.yaml")
+    if not resource.is_file():
+        return {}
+    table = yaml.safe_load(resource.read_text(encoding="utf-8"))
+    return table if isinstance(table, dict) else {}
+
+
+@functools.cache
+def supported_languages() -> frozenset[str]:
+    """Languages with at least one data file."""
+    folder = resources.files("briefgen.extract").joinpath("lang")
+    return frozenset(
+        entry.name.split(".", 1)[0] for entry in folder.iterdir() if entry.name.endswith(".yaml")
+    )
