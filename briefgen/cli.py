@@ -1,0 +1,179 @@
+"""The command line: parse arguments, call one function, turn problems into one-line messages.
+
+This is the only module that talks to the terminal (GUIDE.md). Every user-facing error arrives
+here as a `BriefgenError` carrying `Problem`s and leaves as `path:line:col: message` lines on
+stderr with exit status 1; a traceback appears only with `--debug`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from briefgen import __version__
+from briefgen.build import BuildReport, build
+from briefgen.config import find_config, load_config
+from briefgen.errors import BriefgenError, ConfigError, Problem
+from briefgen.model import SiteConfig
+from briefgen.scaffold import (
+    as_json,
+    as_yaml,
+    content_fields,
+    extract_seed,
+    parse_published,
+    write_content_file,
+)
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `briefgen` and `python -m briefgen`; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    command: Command = args.command
+    try:
+        return command(args)
+    except BriefgenError as failure:
+        _print_problems(failure.problems)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        print("briefgen: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as bug:
+        if args.debug:
+            raise
+        print(
+            f"briefgen: internal error: {bug!r} (run again with --debug for details)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefgen", description="Build briefing sites from news articles."
+    )
+    parser.add_argument("--version", action="version", version=f"briefgen {__version__}")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build the site into the output directory")
+    _add_site_options(build)
+    build.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    build.add_argument("--verbose", "-v", action="store_true", help="list every warning in full")
+    build.set_defaults(command=_build)
+
+    extract = commands.add_parser(
+        "extract", help="print what briefgen extracts from an article, as content YAML"
+    )
+    extract.add_argument("article", type=Path, help="the article file (.txt or .md)")
+    extract.add_argument("--lang", default=None, help="its language (default: the site's, or en)")
+    extract.add_argument("--published", default=None,
+                         help="its publication date, e.g. 2021-12-29 (default: today)")
+    extract.add_argument("--format", choices=("yaml", "json"), default="yaml")
+    extract.add_argument("--write", action="store_true",
+                         help="create content/<slug>.yaml for it (never overwrites)")
+    extract.add_argument("--config", "-c", type=Path, default=None, help="path of briefgen.yaml")
+    extract.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    extract.set_defaults(command=_extract)
+    return parser
+
+
+def _add_site_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by every command that builds the site."""
+    parser.add_argument(
+        "--config",
+        "-c",
+        type=Path,
+        default=None,
+        help="path of briefgen.yaml (default: look in this folder and above)",
+    )
+    parser.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        default=None,
+        help="output directory (default: `output` in briefgen.yaml, or _site)",
+    )
+    parser.add_argument(
+        "--base-url", default=None, help="public URL of the site, e.g. https://user.github.io/repo/"
+    )
+    parser.add_argument("--drafts", action="store_true", help="include briefings marked draft")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+
+def _site_config(args: argparse.Namespace) -> SiteConfig:
+    """The config named by `--config` (or found from the current folder), with overrides."""
+    path = args.config if args.config is not None else find_config(Path.cwd())
+    config, warnings = load_config(path, output=args.output, base_url=args.base_url)
+    _print_problems(warnings, relative_to=config.root)
+    return config
+
+
+def _build(args: argparse.Namespace) -> int:
+    config = _site_config(args)
+    report = build(config, drafts=args.drafts)
+    shown_warnings = report.warnings if args.verbose or len(report.warnings) <= 20 else ()
+    if not args.quiet:
+        _print_problems(shown_warnings, relative_to=config.root)
+        print(_summary(report, config.root))
+    return EXIT_OK
+
+
+def _extract(args: argparse.Namespace) -> int:
+    config = _optional_site_config(args.config, args.article)
+    lang = args.lang or (config.language if config else "en")
+    published = parse_published(args.published) if args.published else datetime.date.today()
+    seed = extract_seed(args.article, lang=lang, published=published)
+    root = config.root if config else Path.cwd()
+    article = args.article.absolute()
+    article_field = article.relative_to(root).as_posix() if article.is_relative_to(root) else \
+        str(article)
+    if args.write:
+        if config is None:
+            find_config(args.article)  # raises the "no briefgen.yaml" problem
+        target = write_content_file(root / "content", seed, article_field)
+        print(f"Wrote {target.relative_to(root)}")
+    elif args.format == "json":
+        print(as_json(seed))
+    else:
+        print(as_yaml(content_fields(seed, article_field)), end="")
+    return EXIT_OK
+
+
+def _optional_site_config(config_path: Path | None, near: Path) -> SiteConfig | None:
+    """The site the article belongs to, when there is one; `extract` also works on loose files."""
+    try:
+        path = config_path if config_path is not None else find_config(near.absolute().parent)
+    except ConfigError:
+        return None
+    return load_config(path)[0]
+
+
+def _summary(report: BuildReport, root: Path) -> str:
+    output = report.output.relative_to(root) if report.output.is_relative_to(root) else report.output
+    return (
+        f"Built {_count(report.briefings, 'briefing')}: {_count(report.pages, 'page')} "
+        f"({_count(report.files, 'file')}) in {output}/, {_count(len(report.warnings), 'warning')}"
+        f", {report.seconds:.2f} s"
+    )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _print_problems(problems: Iterable[Problem], relative_to: Path | None = None) -> None:
+    """One line per problem on stderr; warnings say so after their location, like compilers."""
+    for problem in problems:
+        if relative_to is not None:
+            problem = problem.relative_to(relative_to)
+        if problem.severity == "warning":
+            problem = replace(problem, message=f"warning: {problem.message}")
+        print(problem, file=sys.stderr)

@@ -1,0 +1,66 @@
+"""The write stage: the site appears whole or not at all, and nothing else is ever deleted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefgen.errors import OutputError
+from briefgen.write import MARKER, write_site
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_writes_every_file_and_the_marker(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site({"index.html": b"<p>hi</p>", "briefings/a/index.html": b"a"}, out)
+    assert _tree(out) == {
+        "index.html": b"<p>hi</p>",
+        "briefings/a/index.html": b"a",
+        MARKER: (out / MARKER).read_bytes(),
+    }
+
+
+def test_a_second_build_replaces_the_first_without_leftovers(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site({"old.html": b"old", "index.html": b"1"}, out)
+    write_site({"index.html": b"2"}, out)
+    assert set(_tree(out)) == {"index.html", MARKER}
+    assert (out / "index.html").read_bytes() == b"2"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+
+
+def test_a_failed_write_leaves_the_previous_site_intact(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site({"index.html": b"good"}, out)
+    before = _tree(out)
+    with pytest.raises(ValueError):
+        write_site({"index.html": b"new", "../escape.html": b"x"}, out)
+    assert _tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+
+
+def test_refuses_to_replace_a_directory_briefgen_did_not_create(tmp_path: Path) -> None:
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "thesis.docx").write_bytes(b"years of work")
+    with pytest.raises(OutputError, match="not created by briefgen"):
+        write_site({"index.html": b"x"}, out)
+    assert (out / "thesis.docx").read_bytes() == b"years of work"
+
+
+def test_an_empty_existing_directory_may_become_the_site(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    out.mkdir()
+    write_site({"index.html": b"x"}, out)
+    assert (out / "index.html").read_bytes() == b"x"
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "a/../../x", "a\\..\\x", "nul\0byte"])
+def test_paths_that_leave_the_output_are_refused(tmp_path: Path, name: str) -> None:
+    with pytest.raises(ValueError):
+        write_site({name: b"x"}, tmp_path / "_site")
+    assert not (tmp_path / "_site").exists()
