@@ -16,7 +16,9 @@ from pathlib import Path
 from briefgen.assemble import assemble_site, merge_briefing
 from briefgen.errors import BuildFailed, Problem, errors_in, warning
 from briefgen.extract import extract, supported_languages
+from briefgen.extract.langdata import base_language
 from briefgen.load import load_briefings
+from briefgen.load_actors import load_actors
 from briefgen.model import Briefing, Extraction, SiteConfig
 from briefgen.render import render_site
 from briefgen.write import write_site
@@ -58,11 +60,13 @@ def build_in_memory(config: SiteConfig, *, drafts: bool = False) -> BuiltSite:
     """Every stage but `write`: the site as `{path: bytes}`, for writing or for serving."""
     started = time.perf_counter()
     briefings, problems = load_briefings(config, drafts=drafts)
+    canonical_actors, actor_problems = load_actors(config)
+    problems += actor_problems
     if errors_in(problems):
         raise BuildFailed(problems)
     problems += _language_warnings(config, briefings)
     assembled = [merge_briefing(b, extract_briefing(b)) for b in briefings]
-    rendered = render_site(assemble_site(config, assembled))
+    rendered = render_site(assemble_site(config, assembled, canonical_actors))
     problems += rendered.problems
     report = BuildReport(
         output=config.output,
@@ -107,5 +111,5 @@ def _language_warnings(config: SiteConfig, briefings: Sequence[Briefing]) -> lis
             f"supported: {', '.join(sorted(known))}",
         )
         for b in briefings
-        if b.extract and b.lang not in known
+        if b.extract and base_language(b.lang) not in known
     ]

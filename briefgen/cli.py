@@ -16,9 +16,11 @@ from pathlib import Path
 
 from briefgen import __version__
 from briefgen.build import BuildReport, build
+from briefgen.ci import write_pages_workflow
 from briefgen.config import find_config, load_config
 from briefgen.errors import BriefgenError, ConfigError, Problem
 from briefgen.model import SiteConfig
+from briefgen.publish import publish
 from briefgen.scaffold import (
     as_json,
     as_yaml,
@@ -27,6 +29,7 @@ from briefgen.scaffold import (
     parse_published,
     write_content_file,
 )
+from briefgen.serve import DEFAULT_HOST, DEFAULT_PORT, Notice, serve
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -82,6 +85,24 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--config", "-c", type=Path, default=None, help="path of briefgen.yaml")
     extract.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     extract.set_defaults(command=_extract)
+
+    preview = commands.add_parser(
+        "serve", help="preview the site: rebuild on every save and reload the browser"
+    )
+    preview.add_argument("--host", default=DEFAULT_HOST,
+                         help=f"address to listen on (default: {DEFAULT_HOST}, this machine only)")
+    preview.add_argument("--port", "-p", type=int, default=DEFAULT_PORT,
+                         help=f"port to listen on (default: {DEFAULT_PORT}; 0 picks a free one)")
+    preview.add_argument("--open", action="store_true", help="open the site in the web browser")
+    preview.add_argument("--poll", action="store_true",
+                         help="poll files for changes (for network and WSL file systems)")
+    preview.add_argument("--drafts", action="store_true", help="include briefings marked draft")
+    preview.add_argument("--config", "-c", type=Path, default=None,
+                         help="path of briefgen.yaml (default: look in this folder and above)")
+    preview.add_argument("--base-url", default=None,
+                         help="preview under the path of this URL instead of base_url's")
+    preview.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    preview.set_defaults(command=_serve, output=None)  # a preview writes nothing
     return parser
 
 
@@ -123,6 +144,32 @@ def _build(args: argparse.Namespace) -> int:
     if not args.quiet:
         _print_problems(shown_warnings, relative_to=config.root)
         print(_summary(report, config.root))
+    return EXIT_OK
+
+
+def _publish(args: argparse.Namespace) -> int:
+    config = _site_config(args)
+    report = publish(config, remote=args.remote, branch=args.branch, message=args.message,
+                     push=args.push, force=args.force, drafts=args.drafts)
+    target = f"{report.remote}/{report.branch}" if report.pushed else f"local {report.branch}"
+    if report.created:
+        print(f"Published {_count(report.files, 'file')} to {target} ({report.commit[:7]})")
+    else:
+        print("Site unchanged, no new commit" + (f"; pushed it to {target}" if report.pushed
+                                                  else ""))
+    if report.cname_kept:
+        print(f"Kept the custom domain {report.cname} already on {report.branch}")
+    if report.url:
+        print(f"Site: {report.url}")
+    return EXIT_OK
+
+
+def _init_ci(args: argparse.Namespace) -> int:
+    path = args.config if args.config is not None else find_config(Path.cwd())
+    config, _ = load_config(path)
+    written = write_pages_workflow(config.root, output=config.output)
+    print(f"Wrote {written.relative_to(config.root)}; in the repository's Settings → Pages, "
+          "choose GitHub Actions as the source")
     return EXIT_OK
 
 
@@ -177,3 +224,24 @@ def _print_problems(problems: Iterable[Problem], relative_to: Path | None = None
         if problem.severity == "warning":
             problem = replace(problem, message=f"warning: {problem.message}")
         print(problem, file=sys.stderr)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Preview until Ctrl-C, which is how a preview ends (status 0). Config warnings are shown
+    once, at the start; every build reads the config afresh, so edits to it apply."""
+    config = _site_config(args)
+    path = config.config_path or config.root / "briefgen.yaml"
+
+    def current_config() -> SiteConfig:
+        return load_config(path, base_url=args.base_url)[0]
+
+    def show(notice: Notice) -> None:
+        prefix = "warning: " if notice.level == "warning" else ""
+        text = f"{datetime.datetime.now():%H:%M:%S} {prefix}{notice.text}"
+        print(text, file=sys.stdout if notice.level == "info" else sys.stderr, flush=True)
+        _print_problems(notice.problems)
+
+    serve(current_config, host=args.host, port=args.port, drafts=args.drafts, poll=args.poll,
+          open_browser=args.open, notify=show)
+    print("stopped")
+    return EXIT_OK

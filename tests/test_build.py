@@ -165,13 +165,12 @@ def test_two_briefings_with_the_same_page_name_both_named(
     root = make_site(
         {
             **GOOD,
-            "content/other.yaml": "slug: Talks\ntitle: O\npublished: 2022-01-11\n"
-            "article: seeds/talks.txt\n",
+            "content/Talks.yaml": "title: O\npublished: 2022-01-11\narticle: seeds/talks.txt\n",
         }
     )
     assert _build(root) == 1
     err = capsys.readouterr().err
-    assert "content/talks.yaml" in err and "content/other.yaml" in err
+    assert "content/talks.yaml" in err and "content/Talks.yaml" in err
 
 
 def test_drafts_are_built_only_on_request(make_site: MakeSite) -> None:

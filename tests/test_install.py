@@ -91,6 +91,7 @@ def test_the_wheel_builds_a_site_in_an_empty_folder(installed: Path, tmp_path: P
     python = installed / "bin" / "python"
     where = subprocess.run(
         [str(python), "-c", "import briefgen; print(briefgen.__file__)"],
+        cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": sysconfig.get_paths()["purelib"]},
         capture_output=True,
         text=True,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from briefgen.extract.actors import find_actors
 from briefgen.extract.dates import find_dates
 from briefgen.extract.facts import find_key_facts, find_quotes
-from briefgen.extract.langdata import supported_languages
+from briefgen.extract.langdata import base_language, supported_languages
 from briefgen.extract.text import sentence_bounds
 from briefgen.model import Extraction, Published
 
@@ -20,7 +20,11 @@ __all__ = ["extract", "supported_languages"]
 
 
 def extract(text: str, lang: str, published: Published) -> Extraction:
-    """Everything briefgen can draw from `text`, written in `lang` and published on `published`."""
+    """Everything briefgen can draw from `text`, written in `lang` and published on `published`.
+
+    A regional tag (`fr-CA`) uses its language's tables (`fr`).
+    """
+    lang = base_language(lang)
     sentences = sentence_bounds(text)
     actors = find_actors(text, lang, sentences)
     dates = find_dates(text, lang, published, sentences)

@@ -6,9 +6,7 @@ import re
 
 # A sentence ends at . ! ? … (optionally followed by closing quotes) before whitespace and an
 # upper-case letter, a digit or an opening quote; or at a paragraph break.
-_SENTENCE_END = re.compile(
-    r"""(?<=[.!?…])["»”’)]*(?=\s+["«“(]?[A-ZÀ-ÖØ-Þ0-9])|\n\s*\n"""
-)
+_SENTENCE_END = re.compile(r"""(?<=[.!?…])["»”’)]*(?=\s+["«“(]?[A-ZÀ-ÖØ-Þ0-9])|\n\s*\n""")
 # Abbreviations whose final dot does not end a sentence.
 _ABBREVIATION = re.compile(
     r"(?:\b(?:M|Mme|Mlle|MM|Dr|Pr|Mr|Mrs|Ms|St|Sr|Jr|Gen|Sen|Rep|Gov|Lt|Col|Capt|Sgt|Prof|"

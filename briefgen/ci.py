@@ -1,0 +1,126 @@
+"""`briefgen init-ci github`: the other route to GitHub Pages, building on GitHub's machines.
+
+Instead of pushing a built site from the analyst's machine (`briefgen publish`), a workflow
+builds the site on every push and deploys it with GitHub's own Pages actions. The Pages URL is
+asked from `actions/configure-pages` and given to the build, so links are right whether the site
+lives under `https://<user>.github.io/<repo>/` or on a custom domain.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from briefgen import __version__
+from briefgen.errors import Problem
+from briefgen.publish import PublishError, current_branch
+
+WORKFLOW_PATH = Path(".github/workflows/pages.yml")
+
+_WORKFLOW = """\
+# Build the briefgen site and deploy it to GitHub Pages.
+# Written by `briefgen init-ci github`; yours to edit. For it to deploy, set
+# Settings > Pages > Build and deployment > Source to "GitHub Actions".
+name: Publish site
+
+on:
+  push:
+    branches: [{branch}]
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+# One deployment at a time; a running one is allowed to finish.
+concurrency:
+  group: pages
+  cancel-in-progress: false
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - id: pages
+        uses: actions/configure-pages@v5
+      - name: Install briefgen
+        run: {install}
+      - name: Build
+        run: briefgen build --base-url "${{{{ steps.pages.outputs.base_url }}}}/"
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: {output}
+
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{{{ steps.deployment.outputs.page_url }}}}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"""
+
+
+def write_pages_workflow(
+    root: Path, *, output: Path = Path("_site"), branch: str | None = None
+) -> Path:
+    """Write `.github/workflows/pages.yml` under `root`; the path written.
+
+    `output` is the site's output directory (relative to `root`, or absolute inside it);
+    `branch` the branch whose pushes deploy, by default the one checked out (else `main`).
+    briefgen is installed from the project's `requirements.txt` when it has one (pin it there),
+    else as the version writing the workflow. An existing workflow is never overwritten.
+    """
+    workflow = _WORKFLOW.format(
+        branch=json.dumps(branch or current_branch(root) or "main"),
+        install=_install_command(root),
+        output=json.dumps(_relative_output(root, output)),
+    )
+    target = root / WORKFLOW_PATH
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with target.open("x", encoding="utf-8") as written:
+            written.write(workflow)
+    except FileExistsError:
+        raise PublishError(
+            [
+                Problem(
+                    target,
+                    "a Pages workflow already exists",
+                    hint="edit it, or delete it to have briefgen write a fresh one",
+                )
+            ]
+        ) from None
+    return target
+
+
+def _install_command(root: Path) -> str:
+    if (root / "requirements.txt").is_file():
+        return "pip install -r requirements.txt"
+    return f"pip install briefgen=={__version__}"
+
+
+def _relative_output(root: Path, output: Path) -> str:
+    """The output directory as the workflow sees it: relative to the repository checkout."""
+    if not output.is_absolute():
+        return output.as_posix()
+    try:
+        return output.relative_to(root).as_posix()
+    except ValueError:
+        raise PublishError(
+            [
+                Problem(
+                    output,
+                    "the output directory is outside the project",
+                    hint="a workflow can only upload what it builds inside the repository; "
+                    "set `output:` in briefgen.yaml to a directory inside it",
+                )
+            ]
+        ) from None
