@@ -1,0 +1,174 @@
+"""The site being previewed: the last good build in memory, and a token that moves when it changes.
+
+Requests read a `Snapshot`, an immutable value replaced whole when a build finishes, so no request
+ever sees half a site; while a build runs, requests wait for it (as `mkdocs serve` does). A failed
+build keeps the last good files and adds its problems, which the pages then show on top of them.
+Every change of what a browser would show gets a new token; open pages compare the token they were
+served with against the current one to know they must reload.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+from briefgen.build import BuildReport, BuiltSite
+from briefgen.errors import BriefgenError, Problem
+from briefgen.model import SiteConfig
+
+logger = logging.getLogger(__name__)
+
+
+class Builder(Protocol):
+    """What the preview needs of `briefgen.build.SiteBuilder`: the site as it is now."""
+
+    def build(self) -> BuiltSite: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What the server shows at one moment.
+
+    `files` is the last good site ({} until a build succeeds); `problems` are the errors of the
+    latest build, () when it succeeded; `base_path` is the URL path the site lives under, taken
+    from `base_url` as production would ("/repo/" for https://u.github.io/repo/).
+    """
+
+    token: str
+    files: Mapping[str, bytes] = field(default_factory=dict)
+    base_path: str = "/"
+    problems: tuple[Problem, ...] = ()
+    config: SiteConfig | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuild:
+    """What one rebuild did, for the terminal. `report` is None when the build failed.
+
+    `problems` are the errors of a failed build, or the warnings of a successful one; `changed`
+    says whether open pages were told to reload (a build giving the same bytes changes nothing).
+    """
+
+    report: BuildReport | None
+    problems: tuple[Problem, ...]
+    changed: bool
+    seconds: float
+
+    @property
+    def succeeded(self) -> bool:
+        return self.report is not None
+
+
+def base_path_of(base_url: str) -> str:
+    """The URL path of `base_url`, decoded as request paths are, with a slash at both ends:
+    "" and "https://x.org" give "/"."""
+    path = unquote(urlsplit(base_url).path).strip("/")
+    return f"/{path}/" if path else "/"
+
+
+class LiveSite:
+    """The current `Snapshot`, rebuilt on demand; thread-safe.
+
+    `root` is the project folder: problems are shown with paths relative to it, as users type them.
+    """
+
+    def __init__(self, builder: Builder, root: Path) -> None:
+        self._builder = builder
+        self._root = root
+        self._instance = secrets.token_hex(4)
+        self._generation = 0
+        self._state = threading.Condition()
+        self._one_build_at_a_time = threading.Lock()
+        self._snapshot = Snapshot(token=self._next_token())
+        self._building = False
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def rebuild(self) -> Rebuild:
+        """Build the site again and publish the result; requests wait meanwhile.
+
+        Never raises for a failed build: bad input and even a crashing build become problems
+        shown to the user, and the last good site stays served.
+        """
+        with self._one_build_at_a_time:
+            with self._state:
+                self._building = True
+            started = time.perf_counter()
+            try:
+                built, problems = self._build()
+                changed = self._publish(built, problems)
+            finally:
+                with self._state:
+                    self._building = False
+                    self._state.notify_all()
+            report = built.report if built is not None else None
+            return Rebuild(report, problems, changed, time.perf_counter() - started)
+
+    def current(self) -> Snapshot:
+        """The snapshot to answer a request with, once any build in progress has finished."""
+        with self._state:
+            self._state.wait_for(lambda: not self._building or self._closed)
+            return self._snapshot
+
+    def next_change(self, token: str, timeout: float) -> Snapshot | None:
+        """The current snapshot as soon as its token is not `token` (at once if it already
+        differs); None if `timeout` seconds pass first or the site is closed."""
+        with self._state:
+            moved = self._state.wait_for(
+                lambda: self._closed or (not self._building and self._snapshot.token != token),
+                timeout,
+            )
+            return self._snapshot if moved and not self._closed else None
+
+    def close(self) -> None:
+        """Release every waiting request (the server is stopping)."""
+        with self._state:
+            self._closed = True
+            self._state.notify_all()
+
+    def _build(self) -> tuple[BuiltSite | None, tuple[Problem, ...]]:
+        try:
+            built = self._builder.build()
+        except BriefgenError as failure:
+            return None, tuple(p.relative_to(self._root) for p in failure.problems)
+        except Exception as bug:
+            logger.debug("the build crashed", exc_info=True)
+            hint = "a bug in briefgen; `briefgen build --debug` shows where"
+            return None, (Problem("briefgen", f"internal error in the build: {bug!r}", hint=hint),)
+        return built, tuple(p.relative_to(self._root) for p in built.report.warnings)
+
+    def _publish(self, built: BuiltSite | None, problems: tuple[Problem, ...]) -> bool:
+        """Swap in what the build gave; True if a browser would now show something else."""
+        old = self._snapshot
+        if built is None:
+            new = replace(old, problems=problems)
+        else:
+            # A copy, so that a builder reusing its mapping cannot change what is being served.
+            files = dict(built.files)
+            new = Snapshot(old.token, files, base_path_of(built.config.base_url), (), built.config)
+        changed = (new.files, new.base_path, new.problems) != (
+            old.files,
+            old.base_path,
+            old.problems,
+        )
+        if changed:
+            new = replace(new, token=self._next_token())
+        with self._state:
+            self._snapshot = new
+        return changed
+
+    def _next_token(self) -> str:
+        """A token unique to this server and this change: a page served by an earlier run of
+        `briefgen serve` reloads too when it reconnects."""
+        self._generation += 1
+        return f"{self._instance}-{self._generation}"
