@@ -4,17 +4,41 @@ Pure functions of their inputs (GUIDE.md): no I/O, so they are cheap to test and
 The rule everywhere is "what the YAML says wins": a curated actor takes over the mentions of the
 extracted actor it names, a curated date replaces an extracted one with the same value, and a
 curated list of key facts replaces the extracted list.
+
+The site-wide views: one `SiteActor` per person or organisation whatever name or language each
+briefing uses (who is who is `briefgen.identity`'s job, helped by the site's `actors.yaml`), with
+the roles, sentences, companions and events the briefings give it; the `timeline` of every dated
+event; and the tags.
 """
 
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from briefgen.model import Actor, Briefing, DatedEvent, Extraction, Site, SiteConfig, Tag
+from briefgen.extract.text import sentence_around, sentence_bounds, shorten
+from briefgen.identity import Identity, identify_actors
+from briefgen.model import (
+    Actor,
+    ActorRef,
+    ActorRole,
+    Appearance,
+    Briefing,
+    CanonicalActor,
+    Companion,
+    DatedEvent,
+    Extraction,
+    Site,
+    SiteActor,
+    SiteConfig,
+    Tag,
+    TimelineEntry,
+)
+from briefgen.names import name_key, name_pattern, url_name
 
 _CALENDAR_VALUE = re.compile(
     r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})(?:-(?P<day>\d{2}))?|W(?P<week>\d{2})))?"
@@ -31,13 +55,6 @@ def merge_briefing(briefing: Briefing, extraction: Extraction) -> Briefing:
         key_facts=briefing.key_facts or extraction.key_facts,
         quotes=extraction.quotes,
     )
-
-
-def name_key(name: str) -> str:
-    """A comparison key for names: case, accents and spacing do not tell two actors apart."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[’'`.\-]", " ", letters).split())
 
 
 def _names(actor: Actor) -> set[str]:
@@ -81,12 +98,24 @@ def merge_dates(curated: Sequence[DatedEvent], extracted: Sequence[DatedEvent]) 
     """The dates a timeline can place, in chronological order; curated ones win on equal values.
 
     Durations, sets and vague references ("P2M", "PAST_REF") have no place on a timeline and are
-    left out here; the extractor's full result is still available to scripts.
+    left out here; the extractor's full result is still available to scripts. A curated date
+    takes the place in the text of the extracted one it replaces, so the article can still
+    show where it is written.
     """
+    found_at = {d.value: d for d in reversed(extracted) if d.start is not None}
     curated_values = {d.value for d in curated}
-    kept = [*curated, *(d for d in extracted if d.value not in curated_values)]
+    kept = [
+        *(_placed(d, found_at.get(d.value)) for d in curated),
+        *(d for d in extracted if d.value not in curated_values),
+    ]
     placed = [d for d in kept if date_sort_key(d.value) is not None]
     return sorted(placed, key=lambda d: (date_sort_key(d.value), d.start or 0))
+
+
+def _placed(curated: DatedEvent, found: DatedEvent | None) -> DatedEvent:
+    if found is None or curated.start is not None:
+        return curated
+    return replace(curated, text=found.text, start=found.start, end=found.end)
 
 
 def date_sort_key(value: str) -> tuple[int, int, int, str] | None:
@@ -118,14 +147,222 @@ def publication_sort_key(briefing: Briefing) -> tuple[str, str]:
 
 
 def tag_slug(name: str) -> str:
-    """The URL name of a tag: lower-case ASCII words joined by hyphens."""
-    return "-".join(re.findall(r"[a-z0-9]+", name_key(name))) or "tag"
+    """The URL name of a tag (`tags/<slug>/`): lower-case ASCII words joined by hyphens."""
+    return url_name(name, "tag")
 
 
-def assemble_site(config: SiteConfig, briefings: Iterable[Briefing]) -> Site:
-    """The whole site: briefings newest first, and the tags that group them."""
+def assemble_site(
+    config: SiteConfig,
+    briefings: Iterable[Briefing],
+    canonical_actors: Sequence[CanonicalActor] = (),
+) -> Site:
+    """The whole site: briefings newest first, their tags, actors and timeline.
+
+    `canonical_actors` are those of the site's `actors.yaml` (`briefgen.load_actors`).
+    """
     ordered = sorted(briefings, key=publication_sort_key, reverse=True)
-    return Site(config=config, briefings=tuple(ordered), tags=tuple(_tags(ordered)))
+    identities = identify_actors(ordered, canonical_actors)
+    refs = _actor_refs(identities, config.language)
+    ref_of: dict[str, list[ActorRef | None]] = {b.slug: [None] * len(b.actors) for b in ordered}
+    for identity, ref in zip(identities, refs, strict=True):
+        for occurrence in identity.occurrences:
+            ref_of[occurrence.briefing.slug][occurrence.position] = ref
+    sentences = {b.slug: sentence_bounds(b.article_text) for b in ordered}
+    timeline = site_timeline(ordered, ref_of, sentences)
+    companions = _companions(ref_of.values())
+    events: dict[str, list[TimelineEntry]] = {}
+    for entry in timeline:
+        for involved in entry.actors:
+            events.setdefault(involved.slug, []).append(entry)
+    actors = [
+        _site_actor(
+            identity, ref, companions.get(ref.slug, []), events.get(ref.slug, []), sentences
+        )
+        for identity, ref in zip(identities, refs, strict=True)
+    ]
+    return Site(
+        config=config,
+        briefings=tuple(ordered),
+        tags=tuple(_tags(ordered)),
+        actors=tuple(sorted(actors, key=lambda a: (name_key(a.name), a.slug))),
+        timeline=tuple(timeline),
+    )
+
+
+#: For each briefing (by slug), the site actor each of its actors is, in the briefing's order.
+ActorRefs = Mapping[str, Sequence[ActorRef | None]]
+#: Each briefing's sentences (`sentence_bounds` of its article), by briefing slug.
+Sentences = Mapping[str, list[tuple[int, int]]]
+#: How many of the site actors' companions (other actors of the same briefings) a page lists.
+MAX_COMPANIONS = 8
+
+
+def _actor_refs(identities: Sequence[Identity], site_language: str) -> list[ActorRef]:
+    """A unique, stable page name for each identity; chosen slugs first, then by name."""
+    names = [identity.name(site_language) for identity in identities]
+    slugs: dict[int, str] = {}
+    taken: set[str] = set()
+    for index, identity in enumerate(identities):
+        if identity.canonical is not None and identity.canonical.slug:
+            slugs[index] = identity.canonical.slug
+            taken.add(identity.canonical.slug)
+    rest = sorted(
+        (i for i in range(len(identities)) if i not in slugs),
+        key=lambda i: (identities[i].canonical is None, name_key(names[i]), identities[i].kind),
+    )
+    for index in rest:
+        base = url_name(names[index], "actor")
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        slugs[index] = slug
+        taken.add(slug)
+    return [ActorRef(slugs[i], names[i], identity.kind) for i, identity in enumerate(identities)]
+
+
+def site_timeline(
+    briefings: Sequence[Briefing], ref_of: ActorRefs, sentences: Sentences
+) -> list[TimelineEntry]:
+    """Every dated event of every briefing that has a place in time, oldest first.
+
+    Events of the same period keep the order of their briefings' publication, then the order
+    of the briefing's own list. Each event involves the briefing's actors that its description
+    names, and, for an event found in the article, those mentioned in its sentence.
+    """
+    placed: list[tuple[tuple[tuple[int, int, int, str], tuple[str, str], int], TimelineEntry]] = []
+    for briefing in briefings:
+        named = [
+            (ref, actor, _names(actor))
+            for ref, actor in zip(ref_of[briefing.slug], briefing.actors, strict=True)
+            if ref is not None
+        ]
+        for index, event in enumerate(briefing.dates):
+            when = date_sort_key(event.value)
+            if when is None:
+                continue
+            actors = _involved(event, named, sentences[briefing.slug])
+            entry = TimelineEntry(f"event-{briefing.slug}-{index + 1}", event, briefing, actors)
+            placed.append(((when, publication_sort_key(briefing), index), entry))
+    return [entry for _, entry in sorted(placed, key=lambda item: item[0])]
+
+
+def _involved(
+    event: DatedEvent,
+    named: Sequence[tuple[ActorRef, Actor, set[str]]],
+    sentences: list[tuple[int, int]],
+) -> tuple[ActorRef, ...]:
+    """The site actors among `named` (a briefing's actors, with their name keys) that the event's
+    description names or that its sentence in the article mentions."""
+    described = f" {name_key(event.event or event.text)} "
+    start, end = sentence_around(sentences, event.start) if event.start is not None else (0, 0)
+    involved = [
+        ref
+        for ref, actor, keys in named
+        if any(f" {key} " in described for key in keys)
+        or any(start <= mention.start < end for mention in actor.mentions)
+    ]
+    return tuple(dict.fromkeys(involved))
+
+
+def _companions(present: Iterable[Sequence[ActorRef | None]]) -> dict[str, list[Companion]]:
+    """For each actor (by slug), the actors it shares most briefings with, most first."""
+    refs: dict[str, ActorRef] = {}
+    pairs: Counter[tuple[str, str]] = Counter()
+    for briefing_refs in present:
+        named = {ref.slug: ref for ref in briefing_refs if ref is not None}
+        refs.update(named)
+        pairs.update(itertools.permutations(sorted(named), 2))
+    shared: dict[str, list[Companion]] = {}
+    for (slug, other), count in pairs.items():
+        shared.setdefault(slug, []).append(Companion(refs[other], count))
+    for companions in shared.values():
+        companions.sort(key=lambda c: (-c.briefings, name_key(c.actor.name), c.actor.slug))
+        del companions[MAX_COMPANIONS:]
+    return shared
+
+
+def _site_actor(
+    identity: Identity,
+    ref: ActorRef,
+    companions: Sequence[Companion],
+    events: Sequence[TimelineEntry],
+    sentences: Sentences,
+) -> SiteActor:
+    canonical = identity.canonical
+    by_briefing: dict[str, list[Actor]] = {}
+    for occurrence in identity.occurrences:
+        by_briefing.setdefault(occurrence.briefing.slug, []).append(occurrence.actor)
+    briefings = {o.briefing.slug: o.briefing for o in identity.occurrences}
+    roles: dict[tuple[str, str], tuple[str, list[Briefing]]] = {}
+    for slug, actors in by_briefing.items():
+        for role in {name_key(a.role): a.role for a in reversed(actors) if a.role}.values():
+            key = (name_key(role), briefings[slug].lang)
+            roles.setdefault(key, (role, []))[1].append(briefings[slug])
+    return SiteActor(
+        slug=ref.slug,
+        name=ref.name,
+        kind=ref.kind,
+        description=canonical.description if canonical else "",
+        aliases=tuple(n for n in identity.names() if name_key(n) != name_key(ref.name)),
+        image=canonical.image if canonical else None,
+        roles=tuple(ActorRole(role, tuple(sources)) for role, sources in roles.values()),
+        appearances=tuple(
+            _appearance(briefings[slug], actors, sentences[slug])
+            for slug, actors in by_briefing.items()
+        ),
+        companions=tuple(companions),
+        events=tuple(events),
+    )
+
+
+def _appearance(
+    briefing: Briefing, actors: Sequence[Actor], sentences: list[tuple[int, int]]
+) -> Appearance:
+    """The briefing's use of the actor: its name, mentions, and the sentence first naming it."""
+    mentions = sorted(m.start for actor in actors for m in actor.mentions)
+    first = mentions[0] if mentions else first_name_at(briefing.article_text, actors)
+    sentence = ""
+    if first is not None:
+        start, end = sentence_around(sentences, first)
+        sentence = readable_text(excerpt(briefing.article_text, start, end, first), briefing)
+    return Appearance(briefing, tuple(actors), sentence)
+
+
+#: The longest sentence an actor page quotes whole; longer ones are cut around the mention.
+EXCERPT_LIMIT = 240
+
+
+def excerpt(text: str, start: int, end: int, focus: int) -> str:
+    """`text[start:end]` on one line, cut to `EXCERPT_LIMIT` characters around `focus` (with …)
+    so that a long sentence still shows the words at `focus`."""
+    if end - start <= EXCERPT_LIMIT:
+        return shorten(text[start:end], EXCERPT_LIMIT)
+    begin = max(start, focus - EXCERPT_LIMIT // 3)
+    if begin > start:
+        space = text.find(" ", begin, focus)
+        begin = space + 1 if space >= 0 else begin
+    cut = shorten(text[begin:end], EXCERPT_LIMIT - (begin > start))
+    return ("…" if begin > start else "") + cut
+
+
+def first_name_at(text: str, actors: Sequence[Actor]) -> int | None:
+    """Where `text` first writes one of the actors' names or aliases, as a whole word."""
+    names = [n for actor in actors for n in (actor.name, *actor.aliases)]
+    match = name_pattern(names).search(text) if names else None
+    return match.start() if match else None
+
+
+def readable_text(fragment: str, briefing: Briefing) -> str:
+    """A piece of the article as a reader sees it: Markdown's marks removed, text kept."""
+    if briefing.article_format != "md":
+        return fragment
+    unlinked = _MARKDOWN_LINK.sub(r"\1", fragment)
+    return _MARKDOWN_MARKS.sub("", unlinked).strip()
+
+
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKDOWN_MARKS = re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|\*\*|__|`|~~")
 
 
 def _tags(briefings: Sequence[Briefing]) -> list[Tag]:

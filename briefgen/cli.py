@@ -204,7 +204,9 @@ def _optional_site_config(config_path: Path | None, near: Path) -> SiteConfig | 
 
 
 def _summary(report: BuildReport, root: Path) -> str:
-    output = report.output.relative_to(root) if report.output.is_relative_to(root) else report.output
+    output = report.output
+    if output.is_relative_to(root):
+        output = output.relative_to(root)
     return (
         f"Built {_count(report.briefings, 'briefing')}: {_count(report.pages, 'page')} "
         f"({_count(report.files, 'file')}) in {output}/, {_count(len(report.warnings), 'warning')}"

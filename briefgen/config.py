@@ -140,7 +140,8 @@ def _given_base_url(url: str, problems: list[Problem]) -> str:
     if url and (parts.scheme not in ("http", "https") or not parts.netloc or parts.query
                 or parts.fragment):
         hint = "write it like https://user.github.io/repo/"
-        problems.append(Problem("--base-url", f"expected an http(s) address, got {url!r}", hint=hint))
+        message = f"expected an http(s) address, got {url!r}"
+        problems.append(Problem("--base-url", message, hint=hint))
         return ""
     return url if not url or url.endswith("/") else url + "/"
 

@@ -54,7 +54,7 @@ class SiteConfig:
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """One place in the article text that names an actor; offsets are `str` indices, end exclusive."""
+    """One place in the article text that names an actor; `str` offsets, end exclusive."""
 
     start: int
     end: int
@@ -169,9 +169,116 @@ class Tag:
 
 
 @dataclass(frozen=True, slots=True)
+class CanonicalActor:
+    """An actor as the site's `actors.yaml` declares it: the one identity its names point to.
+
+    `image` is the absolute path of a local picture (copied into the site), `slug` the name of
+    the actor's page when the analyst chooses it ("" lets briefgen derive one from `name`).
+    """
+
+    name: str
+    kind: ActorKind
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+    image: Path | None = None
+    slug: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRef:
+    """Enough of a site actor to link to its page (the views refer to each other this way)."""
+
+    slug: str
+    name: str
+    kind: ActorKind
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRole:
+    """A role the briefings give an actor ("président russe"), written in their language, and
+    the briefings that give it, newest first."""
+
+    role: str
+    briefings: tuple[Briefing, ...]
+
+    @property
+    def lang(self) -> str:
+        return self.briefings[0].lang
+
+
+@dataclass(frozen=True, slots=True)
+class Appearance:
+    """One briefing that names a site actor: its actors that are this one (usually one), and the
+    sentence of the article that first mentions it ("" when the article never does)."""
+
+    briefing: Briefing
+    actors: tuple[Actor, ...]
+    sentence: str = ""
+
+    @property
+    def name(self) -> str:
+        """The name this briefing gives the actor."""
+        return self.actors[0].name
+
+    @property
+    def mentions(self) -> int:
+        return sum(len(actor.mentions) for actor in self.actors)
+
+
+@dataclass(frozen=True, slots=True)
+class Companion:
+    """Another actor and the number of briefings the two appear in together."""
+
+    actor: ActorRef
+    briefings: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """A dated event of one briefing on the site's timeline, with the actors it involves.
+
+    `anchor` is unique in the site (`event-<briefing slug>-<n>`): the timeline page's id for it.
+    """
+
+    anchor: str
+    event: DatedEvent
+    briefing: Briefing
+    actors: tuple[ActorRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SiteActor:
+    """One actor across the whole site, whatever language or name each briefing uses.
+
+    `appearances` are newest first, `companions` most frequent first, `events` chronological.
+    """
+
+    slug: str
+    name: str
+    kind: ActorKind
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+    image: Path | None = None
+    roles: tuple[ActorRole, ...] = ()
+    appearances: tuple[Appearance, ...] = ()
+    companions: tuple[Companion, ...] = ()
+    events: tuple[TimelineEntry, ...] = ()
+
+    @property
+    def ref(self) -> ActorRef:
+        return ActorRef(self.slug, self.name, self.kind)
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
-    """Everything the theme renders: the config and every briefing, assembled, newest first."""
+    """Everything the theme renders: the config and every briefing, assembled, newest first.
+
+    `actors` are sorted by name; `timeline` holds every dated event of every briefing, oldest
+    first (a year before its months, a month before its days).
+    """
 
     config: SiteConfig
     briefings: tuple[Briefing, ...]
     tags: tuple[Tag, ...] = field(default=())
+    actors: tuple[SiteActor, ...] = field(default=())
+    timeline: tuple[TimelineEntry, ...] = field(default=())

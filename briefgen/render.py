@@ -43,8 +43,20 @@ from markupsafe import Markup
 
 import briefgen
 from briefgen.errors import BuildFailed, ConfigError, Problem, errors_in, warning
+from briefgen.feeds import site_files
+from briefgen.highlight import ArticleLinks, marked_article
 from briefgen.model import Briefing, DatedEvent, Published, Site, SiteConfig
-from briefgen.sanitize import SafeHtml, markdown_to_html, plain_text_to_html, url_scheme
+from briefgen.paths import (
+    NOT_FOUND_PAGE,
+    SEARCH_PAGE,
+    absolute_url,
+    briefing_path,
+    rooted_url,
+)
+from briefgen.render_views import actor_image_files, site_view_pages, view_globals
+from briefgen.sanitize import SafeHtml, url_scheme
+from briefgen.search import search_files, site_documents
+from briefgen.structured_data import json_exports, json_ld_script
 
 #: The language whose labels fill in for any label (or whole language) a theme does not translate.
 FALLBACK_LANGUAGE = "en"
@@ -66,17 +78,25 @@ def render_site(site: Site) -> RenderedSite:
         raise BuildFailed(problems)
     catalogue = Catalogue(translations)
     pages = [Page("index.html", "index.html", {})]
+    links = ArticleLinks(site)
     for briefing in site.briefings:
-        article = render_article(briefing)
+        article = render_article(briefing, links)
         if article.removed:
             problems.append(_unsafe_markup_warning(briefing, article, site.config.root))
-        context = briefing_context(briefing, article, catalogue)
+        context = briefing_context(briefing, article, catalogue, links)
         pages.append(Page("briefing.html", briefing_path(briefing), context))
+    pages += site_wide_pages(site.config, theme)
+    pages += [Page(*v) for v in site_view_pages(site) if theme.has_template(v.template)]
     every_page = {"site": site, "labels": catalogue.labels(site.config.language)}
     environment = make_environment(theme, catalogue)
     files = render_pages(environment, pages, every_page, theme, site.config.root)
     files.update(static_assets(theme))
-    return RenderedSite(files, problems)
+    files.update(actor_image_files(site))
+    files.update(json_exports(site))
+    files.update(search_files(site_documents(site)))
+    feeds, feed_problems = site_files(site, list(files))
+    files.update(feeds)
+    return RenderedSite(files, problems + feed_problems)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +155,10 @@ class Theme:
 
     def subfolders(self, name: str) -> list[Path]:
         return [folder / name for folder in self.folders if (folder / name).is_dir()]
+
+    def has_template(self, name: str) -> bool:
+        """Whether one of the theme's folders has template `name` (pages some themes omit)."""
+        return any((folder / name).is_file() for folder in self.subfolders("templates"))
 
 
 def find_theme(config: SiteConfig) -> Theme:
@@ -320,6 +344,14 @@ class Catalogue:
             return code
         return name or code
 
+    def short_month(self, value: str, lang: str) -> str:
+        """The abbreviated month of ISO `value` in `lang` ("2022-01" → "Jan", "janv."), for a
+        chart's axis; `value` as written when it names no month."""
+        anchor = anchor_of(value)
+        if anchor is None or anchor.precision == 0:
+            return value
+        return format_skeleton("MMM", anchor.first_day, locale=babel_locale(lang))
+
 
 @functools.lru_cache(maxsize=64)
 def babel_locale(lang: str) -> Locale:
@@ -454,11 +486,6 @@ def datetime_attribute(value: str | Published) -> str:
 # --- URLs -------------------------------------------------------------------------------------
 
 
-def briefing_path(briefing: Briefing) -> str:
-    """Where a briefing's page lives in the output."""
-    return f"briefings/{briefing.slug}/index.html"
-
-
 def relative_url(target: str, from_page: str) -> str:
     """The URL of `target` as written in `from_page`; both are paths from the output root.
 
@@ -487,6 +514,13 @@ def _url_from_page(context: Context, target: str) -> str:
     return relative_url(target, str(context["page_path"]))
 
 
+@pass_context
+def _public_url(context: Context, target: str) -> str:
+    """The absolute address of output path `target`, or "" when the site has no `base_url`."""
+    base_url = context["site"].config.base_url
+    return absolute_url(base_url, target) if base_url else ""
+
+
 # --- Pages ------------------------------------------------------------------------------------
 
 
@@ -505,27 +539,50 @@ def make_environment(theme: Theme, catalogue: Catalogue) -> Environment:
         localdate=catalogue.format_date,
         plural=catalogue.plural,
         language_name=catalogue.language_name,
+        short_month=catalogue.short_month,
     )
     environment.globals.update(
         url=_url_from_page,
         labels_for=catalogue.labels,
         briefing_path=briefing_path,
         datetime_attribute=datetime_attribute,
+        public_url=_public_url,
+        json_ld=json_ld_script,
+        **view_globals(),
     )
     return environment
 
 
-def render_article(briefing: Briefing) -> SafeHtml:
-    """The article as safe HTML: Markdown rendered then sanitized, plain text escaped."""
-    if briefing.article_format == "md":
-        return markdown_to_html(briefing.article_text)
-    return SafeHtml(plain_text_to_html(briefing.article_text))
+def site_wide_pages(config: SiteConfig, theme: Theme) -> list[Page]:
+    """The search page, and the 404 page whose links start at the root of `base_url`'s path,
+    because a host serves it in place of any missing page, at whatever depth.
+
+    Both are optional: a theme of the site's own that has no `search.html` or `404.html` gets
+    no such page (its own pages have no search box to send readers there).
+    """
+    rooted = functools.partial(rooted_url, config.base_url)
+    pages = [
+        Page("search.html", SEARCH_PAGE, {}),
+        Page("404.html", NOT_FOUND_PAGE, {"url": rooted}),
+    ]
+    return [page for page in pages if theme.has_template(page.template)]
 
 
-def briefing_context(briefing: Briefing, article: SafeHtml, catalogue: Catalogue) -> dict[str, Any]:
+def render_article(briefing: Briefing, links: ArticleLinks | None = None) -> SafeHtml:
+    """The article as safe HTML: Markdown rendered then sanitized, plain text escaped; with
+    `links`, its actors and dates link to their pages (see `briefgen.highlight`)."""
+    page = briefing_path(briefing)
+    marks = links.marks(briefing) if links else []
+    return marked_article(briefing, marks, lambda target: relative_url(target, page))
+
+
+def briefing_context(
+    briefing: Briefing, article: SafeHtml, catalogue: Catalogue, links: ArticleLinks | None = None
+) -> dict[str, Any]:
     """What `briefing.html` gets beyond every page's context (see themes/default/README.md)."""
     timeline, other_dates = chronological(briefing.dates)
     return {
+        "actor_ref": functools.partial(links.actor, briefing) if links else lambda actor: None,
         "briefing": briefing,
         "briefing_labels": catalogue.labels(briefing.lang),
         "article_html": Markup(article.html),

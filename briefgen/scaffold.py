@@ -101,5 +101,5 @@ def parse_published(text: str) -> datetime.date | datetime.datetime:
         return datetime.date.fromisoformat(text) if len(text) == 10 else \
             datetime.datetime.fromisoformat(text)
     except ValueError:
-        raise ScaffoldError([Problem("--published", f"expected a date like 2021-12-29, got {text!r}")]
-                            ) from None
+        message = f"expected a date like 2021-12-29, got {text!r}"
+        raise ScaffoldError([Problem("--published", message)]) from None

@@ -55,8 +55,10 @@ def _check_replaceable(output: Path) -> None:
             [
                 Problem(
                     output,
-                    "output directory was not created by briefgen and is not empty; refusing to replace it",
-                    hint=f"remove it yourself or choose another `output`; briefgen marks its own with {MARKER}",
+                    "output directory was not created by briefgen and is not empty; "
+                    "refusing to replace it",
+                    hint="remove it yourself or choose another `output`; "
+                    f"briefgen marks its own with {MARKER}",
                 )
             ]
         )

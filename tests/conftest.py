@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from briefgen.build import BuiltSite, build_in_memory
+from briefgen.config import load_config
+
 #: The smallest valid `briefgen.yaml`; `make_site` writes it unless the files bring their own.
 MINIMAL_CONFIG = "title: Test briefings\n"
 
@@ -30,3 +33,14 @@ def make_site(tmp_path: Path) -> Callable[[Mapping[str, str | bytes]], Path]:
         return root
 
     return make
+
+
+#: The shared multi-briefing site: seven briefings in French and English about the same actors.
+MULTI_SITE = Path(__file__).resolve().parent / "fixtures" / "multi"
+
+
+@pytest.fixture(scope="session")
+def built_multi_site() -> BuiltSite:
+    """The fixture site in `tests/fixtures/multi`, built in memory once for the whole run."""
+    config, _ = load_config(MULTI_SITE / "briefgen.yaml")
+    return build_in_memory(config)

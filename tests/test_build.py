@@ -25,7 +25,8 @@ GOOD = {
         "summary: US and Russian officials meet.\n"
     ),
     "seeds/talks.txt": (
-        "US and Russian officials met in Geneva on Monday, a State Department spokesperson said.\n\n"
+        "US and Russian officials met in Geneva on Monday, a State Department spokesperson "
+        "said.\n\n"
         "The talks will continue on January 12 with NATO.\n"
     ),
 }

@@ -13,7 +13,7 @@ few microseconds per name whatever the size of the lexicon.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from briefgen.extract.actor_lexicon import UPPER, ActorLexicon, Entry, Phrase, fold
 from briefgen.extract.actor_roles import Word, apposition_role, title_before, words_before
@@ -22,18 +22,22 @@ from briefgen.model import ActorKind
 #: How sure a candidate's kind is, weakest first.
 UNKNOWN, CONTEXT, SHAPE, PERSON_CUE, KNOWN = range(5)
 
+#: A capitalised word; a circumflex between letters is a misread accent ("Lann^ion"), kept in.
 _TOKEN = re.compile(
     rf"(?<![^\W_])(?:(?:[{UPPER}]\.){{2,}}"
-    rf"|[{UPPER}][^\W_]*(?:&[{UPPER}][^\W_]*)*(?:['\u2019][{UPPER}][^\W_]*)?(?:[-\u2010][^\W_]+)*)"
+    rf"|[{UPPER}][^\W_]*(?:\^[^\W_]+)*(?:&[{UPPER}][^\W_]*)*(?:['\u2019][{UPPER}][^\W_]*)?"
+    rf"(?:[-\u2010][^\W_]+)*)"
 )
 _ACRONYM = re.compile(rf"[{UPPER}]{{2,}}|(?:[{UPPER}]\.){{2,}}")
-#: A shorter word is a name by itself only when it is an acronym or a first name.
+#: A shorter word, or one without a vowel ("Xbrt"), is a name by itself only when it is an
+#: acronym or a first name: otherwise it is misread letters.
 _SHORTEST_NAME = 3
+_VOWEL = re.compile(r"[aeiouyAEIOUYàâäéèêëîïôöùûüÿæœÀÂÄÉÈÊËÎÏÔÖÙÛÜŸÆŒáíóúñåøÁÍÓÚÅØ]")
 #: A lone capital letter or Roman numeral is an initial or an ordinal, never a name by itself.
 _NEVER_ALONE = re.compile(r"[A-Z]|[IVXLC]+")
 _LONGEST_ACRONYM = 6
 #: Two words in capitals side by side make a heading when one is this long or a stop word
-#: ("HEURES DES MARÉES", "CONCOURS DE TIR"); shorter pairs are acronyms ("UK RAF").
+#: ("PETITES ANNONCES", "VENTE AUX ENCHÈRES"); shorter pairs are acronyms ("UK RAF").
 _SHORTEST_SHOUT = 4
 #: "US$40", "Airbus A380", "Boeing 787": a name followed by money or a model number is part of
 #: an amount or a product, not an actor.
@@ -45,8 +49,8 @@ class Candidate:
     """A span of text that may name an actor.
 
     `canonical` is the known actor's name ("" when unknown); `role` the title stated next to
-    it ("président ukrainien"); `initial` marks a single word that opens a sentence with no
-    other evidence, whose capital proves nothing.
+    it ("président ukrainien"); `doubtful` marks a name whose capital proves nothing: a single
+    word opening a sentence, or a name after an article, with no other evidence.
     """
 
     start: int
@@ -56,7 +60,7 @@ class Candidate:
     evidence: int
     canonical: str = ""
     role: str = ""
-    initial: bool = False
+    doubtful: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +88,33 @@ def find_candidates(
     index = 0
     while index < len(scan.tokens):
         index = _candidate_at(scan, index, candidates)
-    return candidates
+    return _typed_by_coordination(text, candidates, lexicon)
+
+
+def _typed_by_coordination(
+    text: str, candidates: list[Candidate], lexicon: ActorLexicon
+) -> list[Candidate]:
+    """ "la gare de Lannion et Morlaix": a name nothing types, coordinated with the name before
+    it, is of the same kind."""
+    typed: list[Candidate] = []
+    for candidate in candidates:
+        previous = typed[-1] if typed else None
+        if (
+            previous is not None
+            and candidate.evidence == UNKNOWN
+            and previous.evidence >= CONTEXT
+            and not previous.doubtful
+            and _coordinates(text[previous.end : candidate.start], lexicon)
+        ):
+            candidate = replace(candidate, kind=previous.kind, evidence=CONTEXT, doubtful=False)
+        typed.append(candidate)
+    return typed
+
+
+def _coordinates(gap: str, lexicon: ActorLexicon) -> bool:
+    """Whether the text between two names is a conjunction alone (a comma may as well open an
+    apposition: "le maire de Trégastel, Durand")."""
+    return fold(gap.strip()) in lexicon.conjunctions and gap.startswith(" ") and gap.endswith(" ")
 
 
 def _tokens(text: str, lexicon: ActorLexicon) -> list[tuple[int, int]]:
@@ -113,7 +143,7 @@ def _tokens(text: str, lexicon: ActorLexicon) -> list[tuple[int, int]]:
 
 def _inside_word(text: str, start: int, lexicon: ActorLexicon) -> bool:
     """Whether a capital at `start` follows an apostrophe inside a word that is no elided
-    article ("plai'Wrî", a misread word, but not "d'Hennebont" or "qu'Allanet")."""
+    article ("cha'Pitre", a misread word, but not "d'Auray" or "qu'Albert")."""
     if start < 2 or text[start - 1] not in "'\u2019" or not text[start - 2].isalpha():
         return False
     word_start = start - 2
@@ -220,18 +250,24 @@ def _is_separator(scan: _Scan, index: int) -> bool:
 
 
 def _separates(scan: _Scan, index: int) -> bool:
+    """See `_is_separator`; a word in capitals shaped like a place ("SAINT-NAZAIRE") stays a
+    name even in a heading."""
     word = fold(scan.word(index))
     lexicon = scan.lexicon
     if _is_initial(scan, index):
         return False
     if word in lexicon.not_names or word in lexicon.stop_words:
         return True
-    if any(character.isdigit() for character in word) or _is_shouted(scan.word(index)):
+    if any(character.isdigit() for character in word):
         return True
-    if _in_heading(scan, index):
+    if not word.startswith(lexicon.place_token_prefixes) and (
+        _is_shouted(scan.word(index)) or _in_heading(scan, index)
+    ):
         return True
     if word in lexicon.demonyms:
-        return not _demonym_opens_organization(scan, index)
+        return not (
+            _demonym_opens_organization(scan, index) or _demonym_ends_organization(scan, index)
+        )
     if (word,) in lexicon.titles:
         return _title_precedes_person(scan, index)
     return False
@@ -245,7 +281,7 @@ def _is_shouted(word: str) -> bool:
 
 def _in_heading(scan: _Scan, index: int) -> bool:
     """A word in capitals next to another word in capitals is part of a heading or a notice
-    ("HEURES DES MARÉES", "CONCOURS DE TIR", "MAISON MEUBLÉE"), not an acronym; known names
+    ("PETITES ANNONCES", "FAITS DIVERS", "VENTE AUX ENCHÈRES"), not an acronym; known names
     in capitals ("TOULOUSE") are matched before this is asked."""
     if not _is_capitals(scan.word(index), 2):
         return False
@@ -258,11 +294,14 @@ def _in_heading(scan: _Scan, index: int) -> bool:
 
 
 def _word_before(text: str, start: int) -> str:
+    """The word ending at `start` or one space before it ("l'" of "l'Opéra", "AUX" of "AUX
+    ENCHÈRES")."""
     end = start - 1 if text[start - 1 : start] == " " else start
-    return text[text.rfind(" ", 0, end) + 1 : end] if end < start else ""
+    return text[text.rfind(" ", 0, end) + 1 : end]
 
 
 def _word_after(text: str, end: int) -> str:
+    """The word one space after `end`, up to the next space ("" when no space follows)."""
     if not text.startswith(" ", end):
         return ""
     following = text.find(" ", end + 1)
@@ -270,7 +309,7 @@ def _word_after(text: str, end: int) -> str:
 
 
 def _is_capitals(word: str, shortest: int) -> bool:
-    """A word of at least `shortest` letters, all capitals (maybe hyphenated: "SAINT-MALO")."""
+    """A word of at least `shortest` letters, all capitals (maybe hyphenated: "SAINT-NAZAIRE")."""
     return len(word) >= shortest and word.isupper() and word.replace("-", "").isalpha()
 
 
@@ -280,6 +319,15 @@ def _demonym_opens_organization(scan: _Scan, index: int) -> bool:
         return False
     last = _group_end(scan, index + 1)
     return _has_organization_word(scan, last, last)
+
+
+def _demonym_ends_organization(scan: _Scan, index: int) -> bool:
+    """ "Compagnie Française", "Crédit Lyonnais": a demonym right after an organisation word
+    belongs to its name."""
+    previous = index - 1
+    if previous < 0 or scan.text[scan.tokens[previous][1] : scan.tokens[index][0]] != " ":
+        return False
+    return _has_organization_word(scan, previous, previous)
 
 
 def _title_precedes_person(scan: _Scan, index: int) -> bool:
@@ -313,6 +361,8 @@ def _joins(scan: _Scan, left: int, right: int) -> bool:
     gap = scan.text[left_end:right_start]
     if scan.lexicon.connector_gap.fullmatch(gap) is None:
         return False
+    if gap == " " and _is_compound_place(scan, left):
+        return False
     if fold(gap.strip()) in scan.lexicon.conjunctions:
         if _has_organization_word(scan, left, left):
             return False
@@ -321,8 +371,15 @@ def _joins(scan: _Scan, left: int, right: int) -> bool:
     return not (_is_first_name(scan.word(right), scan.lexicon) and _ends_name(scan, left))
 
 
+def _is_compound_place(scan: _Scan, index: int) -> bool:
+    """ "Saint-Georges", "Port-Louis": a place name joined by hyphens is whole; a capitalised
+    word right after it starts another name ("quartier Saint-Georges Durand, commissaire")."""
+    word = fold(scan.word(index))
+    return "-" in word and word.startswith(scan.lexicon.place_token_prefixes)
+
+
 def _is_initial(scan: _Scan, index: int) -> bool:
-    """A single capital with a dot right before another capitalised word ("J. Roche"): the dot
+    """A single capital with a dot right before another capitalised word ("J. Dupont"): the dot
     does not end the sentence, and the letter is no elided "J'"."""
     start, end = scan.tokens[index]
     following = index + 1
@@ -353,6 +410,10 @@ def _group_end(scan: _Scan, index: int) -> int:
         if _is_separator(scan, following):
             break
         last = following
+        if fold(scan.word(following)) in scan.lexicon.demonyms and not (
+            _demonym_opens_organization(scan, following)
+        ):
+            break
     scan.group_ends[index] = last
     return last
 
@@ -392,18 +453,28 @@ def _unknown_candidate(scan: _Scan, first: int, last: int) -> Candidate | None:
     initial = first == last and evidence < SHAPE and _opens_sentence(scan, start)
     if initial and _is_subject(scan, last):
         return Candidate(start, end, name, lexicon.unknown_kind, CONTEXT)
-    return Candidate(start, end, name, kind, evidence, initial=initial)
+    after_article = evidence == UNKNOWN and _follows_article(before, lexicon)
+    return Candidate(start, end, name, kind, evidence, doubtful=initial or after_article)
+
+
+def _follows_article(before: list[Word], lexicon: ActorLexicon) -> bool:
+    """ "la Dame aux camélias", "les Misérables": an article before a name that no cue types is
+    the article of a title or a common noun, seldom of an actor."""
+    return bool(before) and before[-1][2].rstrip("'") in lexicon.determiners
 
 
 def _is_subject(scan: _Scan, index: int) -> bool:
     """Whether a sentence-opening word is the subject of the verb right after it ("Dupont a
-    été conduit…", "Dupont vint", "Dupont n'a rien dit") or joined to a name ("Dupont et
-    Durand"): where nouns take a determiner, as in French, a bare one is a name. Languages whose
-    data file lists no such verbs never ask."""
+    été conduit…", "Dupont vint", "Dupont n'a rien dit"), stands before a title ("Dupont,
+    commissaire…" without its comma) or is joined to a name ("Dupont et Durand"): where nouns
+    take a determiner, as in French, a bare one is a name. Languages whose data file lists no
+    such verbs never ask."""
     lexicon = scan.lexicon
+    if not lexicon.subject_verbs or fold(scan.word(index)) in lexicon.title_modifiers:
+        return False
     end = scan.tokens[index][1]
     following = _word_after(scan.text, end)
-    if fold(following) in lexicon.subject_verbs:
+    if fold(following) in lexicon.subject_verbs or (fold(following),) in lexicon.titles:
         return True
     elision = following.find("'")
     if 0 < elision < len(following) - 1 and fold(following[: elision + 1]) in lexicon.subject_verbs:
@@ -417,23 +488,35 @@ def _is_subject(scan: _Scan, index: int) -> bool:
 def _is_not_a_name_alone(scan: _Scan, index: int) -> bool:
     """A lone initial, Roman numeral, title ("CEO") or generic noun ("Conseil", "Union"), or a
     sentence-opening word the text also writes in lower case ("Stock markets… the stock"); a
-    word of one or two letters that is no acronym and no first name ("Ja", "Ic": misread
-    letters), the first half of a word broken at a line's end ("Hau- ran")."""
+    word of one or two letters or without a vowel that is no acronym and no first name ("Ja",
+    "Ic": misread letters), the first half of a word broken at a line's end ("Bre- tagne")."""
     word = scan.word(index)
     if _NEVER_ALONE.fullmatch(word):
         return True
-    if len(word) < _SHORTEST_NAME and not word.isupper() and not _is_first_name(word, scan.lexicon):
+    misread = len(word) < _SHORTEST_NAME or _VOWEL.search(word) is None
+    if misread and not word.isupper() and not _is_first_name(word, scan.lexicon):
         return True
     if scan.text.startswith("- ", scan.tokens[index][1]):
         return True
     folded = fold(word).rstrip(".")
     lexicon = scan.lexicon
-    if (folded,) in lexicon.titles or folded in lexicon.organization_words:
+    if (folded,) in lexicon.titles:
         return True
+    if folded in lexicon.organization_words:
+        return not _names_an_institution(scan, index)
     if folded in lexicon.place_words:
         return True
     start, end = scan.tokens[index]
     return _opens_sentence(scan, start) and _written_lowercase(scan.text, start, end)
+
+
+def _names_an_institution(scan: _Scan, index: int) -> bool:
+    """ "le Parlement", "l'Opéra", "the Commission": a capitalised organisation word after an
+    article, inside a sentence, names the institution the reader knows."""
+    start = scan.tokens[index][0]
+    if _opens_sentence(scan, start):
+        return False
+    return fold(_word_before(scan.text, start)).rstrip("'") in scan.lexicon.determiners
 
 
 def _opens_with_common_word(scan: _Scan, first: int) -> bool:
@@ -517,7 +600,7 @@ def _prefixed_kind(before: list[Word], lexicon: ActorLexicon) -> tuple[ActorKind
 
 def _kind_from_shape(scan: _Scan, first: int, last: int) -> tuple[ActorKind, int]:
     """The kind the words themselves suggest: the head word ("… Airport", "Banque de …"), an
-    organisation word anywhere, a first name or an initial ("J. Roche"), an acronym; the
+    organisation word anywhere, a first name or an initial ("J. Dupont"), an acronym; the
     language's kind for a bare name otherwise, with no evidence (the merge may still overrule
     it)."""
     lexicon = scan.lexicon
@@ -545,11 +628,12 @@ def _kind_from_context(
     scan: _Scan, words: list[Word], last: int, kind: ActorKind, evidence: int
 ) -> tuple[ActorKind, int]:
     """The kind the words around suggest (`words` are those before the name, a determiner
-    between them and the name left aside): "à Hennebont", "sur les bords de la Nida", "la société
-    Renault", "the city of Craiova", "Mobile, Alabama"; but "le père de Fragson" is a person."""
-    if _followed_by_place(scan, last):
-        return "place", CONTEXT
+    between them and the name left aside): "à Lannion", "sur les bords de la Marne", "la
+    société Renault", "the city of Craiova", "Mobile, Alabama", a dateline ("Rouen, 2 janvier");
+    but "le père de Dupont" is a person."""
     lexicon = scan.lexicon
+    if _followed_by_place(scan, last) or lexicon.dateline.match(scan.text, scan.tokens[last][1]):
+        return "place", CONTEXT
     while words and words[-1][2].rstrip("'") in lexicon.determiners:
         words = words[:-1]
     if not words:

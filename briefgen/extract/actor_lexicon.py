@@ -109,6 +109,7 @@ class ActorLexicon:
     organization_prefixes: frozenset[tuple[str, ...]]
     prefix_links: frozenset[str]
     connector_gap: re.Pattern[str]
+    dateline: re.Pattern[str]
     conjunctions: frozenset[str]
     unknown_kind: ActorKind
 
@@ -174,6 +175,7 @@ def actor_lexicon(lang: str) -> ActorLexicon:
             if word not in conjunctions
         ),
         connector_gap=_connector_gap(_strings(cues, "connectors")),
+        dateline=_dateline(lang),
         conjunctions=conjunctions,
         unknown_kind=_actor_kind(cues.get("unknown_name_kind")),
     )
@@ -310,16 +312,27 @@ def _phrase_index(
     themselves."""
     index: dict[str, list[Phrase]] = {}
     for name, entry in known.items():
-        _add_phrase(index, name, entry=entry)
+        for spelling in _spellings(name):
+            _add_phrase(index, spelling, entry=entry)
     for honorific in honorifics:
         _add_phrase(index, honorific, is_honorific=True)
     for phrase in fixed:
         for variant in {phrase, phrase[:1].upper() + phrase[1:]}:
-            _add_phrase(index, variant)
+            for spelling in _spellings(variant):
+                _add_phrase(index, spelling)
     return {
         anchor: tuple(sorted(phrases, key=lambda phrase: -len(phrase.text)))
         for anchor, phrases in index.items()
     }
+
+
+_ELIDED = re.compile(r"(['\u2019])(?=\w)")
+
+
+def _spellings(phrase: str) -> set[str]:
+    """A phrase as written, and with a space after each elided article ("Légion d' honneur"),
+    as text rebuilt from tokens or from OCR spells it."""
+    return {phrase, _ELIDED.sub(r"\1 ", phrase)}
 
 
 _ANCHOR = re.compile(rf"[{UPPER}][^\W_]*(?:[-\u2010][^\W_]+)*")
@@ -362,6 +375,24 @@ def _calendar_words(lang: str) -> set[str]:
         words.update(babel.dates.get_month_names(width, locale=locale).values())
         words.update(babel.dates.get_day_names(width, locale=locale).values())
     return {unicodedata.normalize("NFC", word).rstrip(".") for word in words}
+
+
+def _dateline(lang: str) -> re.Pattern[str]:
+    """What follows the place of a dateline: ", 2 janvier", ", le 31 décembre", ", Jan. 5"."""
+    try:
+        locale = babel.Locale.parse(lang)
+    except (ValueError, TypeError, babel.UnknownLocaleError):
+        return re.compile(r"(?!)")
+    months = {
+        unicodedata.normalize("NFC", name).rstrip(".")
+        for width in ("wide", "abbreviated")
+        for name in babel.dates.get_month_names(width, locale=locale).values()
+    }
+    month = "|".join(re.escape(name) for name in sorted(months, key=len, reverse=True))
+    day = r"\d{1,2}(?:er|st|nd|rd|th)?"
+    return re.compile(
+        rf" ?, ?(?:\w+ )?(?:{day} (?:{month})\b|(?:{month})\.? {day}\b)", re.IGNORECASE
+    )
 
 
 def _connector_gap(connectors: list[str]) -> re.Pattern[str]:

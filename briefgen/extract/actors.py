@@ -66,7 +66,7 @@ def find_actors(text: str, lang: str, sentences: list[tuple[int, int]]) -> list[
     actors = [
         _actor(cluster, text, lexicon)
         for cluster in clusters
-        if any(not candidate.initial for candidate in cluster.candidates)
+        if any(not candidate.doubtful for candidate in cluster.candidates)
     ]
     return sorted(actors, key=lambda actor: (-len(actor.mentions), actor.mentions[0].start))
 

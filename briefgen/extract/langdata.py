@@ -29,7 +29,7 @@ def language_table(lang: str, part: str) -> dict[str, Any]:
     # libyaml's C loader, where installed, reads these tables ~20x faster than pure Python; they
     # are the package's own trusted files, so no line numbers are needed.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    table = yaml.load(resource.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+    table = yaml.load(resource.read_text(encoding="utf-8"), Loader=loader)
     return table if isinstance(table, dict) else {}
 
 

@@ -1,0 +1,56 @@
+"""Names as briefgen compares them and as they appear in URLs.
+
+`name_key` decides when two written names are the same name ("Poutine", "poutine", "POUTINE");
+`url_name` turns a name into a safe, stable folder name for a page (`actors/joe-biden/`).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from briefgen.load import WINDOWS_RESERVED_NAMES
+
+MAX_URL_NAME_LENGTH = 80
+
+#: Latin letters that Unicode does not decompose into a base letter and an accent.
+_LATIN_LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d"})
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def name_key(name: str) -> str:
+    """A comparison key for names: case, accents and spacing do not tell two actors apart.
+
+    Cached: assembling a site compares the same few thousand names hundreds of thousands of
+    times.
+    """
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[\u2019'`.\-]", " ", letters).split())
+
+
+def url_name(name: str, fallback: str) -> str:
+    """`name` as lower-case ASCII words joined by hyphens: `Jonas Gahr Støre` → `jonas-gahr-store`.
+
+    A name with no Latin letter (`Путин`) becomes `<fallback>-<8 hex digits>`, a hash of the
+    name, so it is still unique and the same in every build; a Windows device name (`Con`)
+    gets `-<fallback>` appended.
+    """
+    key = name_key(name).translate(_LATIN_LETTERS)
+    slug = "-".join(re.findall(r"[a-z0-9]+", key))[:MAX_URL_NAME_LENGTH].strip("-")
+    if not slug:
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
+        return f"{fallback}-{digest}"
+    return f"{slug}-{fallback}" if slug in WINDOWS_RESERVED_NAMES else slug
+
+
+def name_pattern(names: Iterable[str]) -> re.Pattern[str]:
+    """A pattern that finds any of `names` as a whole word, longest first ("Joe Biden" wins
+    over "Biden"); with no names, a pattern that finds nothing."""
+    alternatives = sorted({n.strip() for n in names if n.strip()}, key=lambda n: (-len(n), n))
+    if not alternatives:
+        return re.compile(r"(?!)")
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, alternatives)) + r")(?!\w)")

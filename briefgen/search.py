@@ -1,0 +1,253 @@
+"""The search index: briefings, actors and tags found by any word of their text, with no server.
+
+A site of 10,000 briefings cannot hand its whole text to every reader who types a word, so the
+index is cut into small files that a page loads only as it needs them:
+
+- `search/manifest.js`: the word shards, each with the key where its run of words starts, and
+  its size;
+- `search/w/<n>.js`: a word shard, `{word: postings}`; postings are the ids of the documents that
+  hold the word, ascending, written as base-36 gaps (`"0,1,a"` is ids 0, 1, 11);
+- `search/d/<n>.js`: a document shard, `[kind, address, title, lang, date, detail]` for 16
+  documents in id order. Actors come first, then tags, then briefings newest first, so results in
+  id order read as a desk wants them.
+
+Shards are JavaScript that hands data to `__briefgenSearch(name, data)`: a `<script>` element can
+load them from disk (`file://`), where `fetch` cannot. They are data only, written by
+`script_json`. The sorted words are cut into runs of about `SHARD_BYTES`, so no shard grows with
+the size of the site except by the postings of one word (2 bytes per document at most, for a word
+in every document), and a query loads one word shard per word (a few for the prefix being typed).
+
+Words are found and normalised the same way here and in `static/search.js`: runs of letters and
+digits, lower-cased, decomposed (NFKD), nonspacing marks dropped: "Élysée", "ELYSEE" and "élysée"
+are one word, and "ﬁn" is "fin".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from briefgen.highlight import ArticleLinks
+from briefgen.model import Briefing, Site, SiteActor, Tag
+from briefgen.paths import actor_path, briefing_path, page_address, tag_path
+from briefgen.structured_data import script_json
+
+SearchKind = Literal["briefing", "actor", "tag"]
+
+#: The one-letter codes of the kinds in document shards.
+KIND_CODES: Mapping[SearchKind, str] = {"briefing": "b", "actor": "a", "tag": "t"}
+
+#: Words shorter than this are not indexed ("l'", "a"), nor searched for.
+MIN_WORD_LENGTH = 2
+#: Longer "words" are runs of digits or pasted junk, not something a reader types.
+MAX_WORD_LENGTH = 32
+#: About how many bytes a word shard holds (one very common word alone may take more).
+SHARD_BYTES = 12_000
+#: How many documents a document shard holds. Few: the results of a rare word are scattered
+#: over the site, and showing the first 8 of them may take 8 document shards.
+DOCUMENTS_PER_SHARD = 16
+#: The global function every shard calls; `static/search.js` defines it.
+CALLBACK = "__briefgenSearch"
+
+MANIFEST_PATH = "search/manifest.js"
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDocument:
+    """Something search can find: its page, what a result shows, and every word that finds it.
+
+    `path` is the page's path in the output; `date` is an ISO day (briefings); `detail` is what a
+    result shows under the title: a briefing's source, an actor's kind, a tag's briefing count.
+    """
+
+    kind: SearchKind
+    path: str
+    title: str
+    text: str
+    lang: str = ""
+    date: str = ""
+    detail: str = ""
+
+
+def normalise(text: str) -> str:
+    """`text` as search compares it: lower case, no accents, compatibility forms unfolded."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in decomposed if unicodedata.category(char) != "Mn")
+
+
+def words(text: str) -> list[str]:
+    """The searchable words of `text`, normalised, each once, in order of first appearance."""
+    found = _WORD.findall(normalise(text))
+    return list(dict.fromkeys(w for w in found if MIN_WORD_LENGTH <= len(w) <= MAX_WORD_LENGTH))
+
+
+# --- What is searchable -----------------------------------------------------------------------
+
+
+def site_documents(site: Site) -> list[SearchDocument]:
+    """Every actor, tag and briefing of `site`, in id order (see the module's docstring)."""
+    actors = [_actor_document(actor) for actor in site.actors]
+    tags = [_tag_document(tag) for tag in site.tags]
+    names = _site_actor_names(site)
+    briefings = [_briefing_document(briefing, names(briefing)) for briefing in site.briefings]
+    return [*actors, *tags, *briefings]
+
+
+def _site_actor_names(site: Site) -> Callable[[Briefing], list[str]]:
+    """For a briefing, the names and aliases of its site actors in every language, so that
+    "OTAN" finds the English briefings about NATO."""
+    links = ArticleLinks(site)
+    by_slug = {actor.slug: actor for actor in site.actors}
+
+    def names(briefing: Briefing) -> list[str]:
+        refs = (links.actor(briefing, actor) for actor in briefing.actors)
+        actors = [by_slug[ref.slug] for ref in refs if ref is not None and ref.slug in by_slug]
+        return [name for actor in actors for name in (actor.name, *actor.aliases)]
+
+    return names
+
+
+def _actor_document(actor: SiteActor) -> SearchDocument:
+    roles = [role.role for role in actor.roles]
+    text = "\n".join([*actor.aliases, actor.description, *roles])
+    return SearchDocument("actor", actor_path(actor), actor.name, text, detail=actor.kind)
+
+
+def _briefing_document(briefing: Briefing, site_actor_names: list[str]) -> SearchDocument:
+    text = "\n".join(
+        [
+            briefing.summary,
+            briefing.source,
+            *briefing.tags,
+            *(fact.text for fact in briefing.key_facts),
+            *(name for actor in briefing.actors for name in (actor.name, *actor.aliases)),
+            *site_actor_names,
+            briefing.article_text,
+        ]
+    )
+    return SearchDocument(
+        "briefing",
+        briefing_path(briefing),
+        briefing.title,
+        text,
+        briefing.lang,
+        briefing.published_day.isoformat(),
+        briefing.source,
+    )
+
+
+def _tag_document(tag: Tag) -> SearchDocument:
+    return SearchDocument("tag", tag_path(tag), tag.name, "", detail=str(len(tag.briefings)))
+
+
+# --- The index files --------------------------------------------------------------------------
+
+
+def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
+    """The manifest, word shards and document shards for `documents` (ids are list positions)."""
+    postings = _postings(documents)
+    shards = list(_word_shards(postings))
+    files: dict[str, bytes] = {}
+    sizes: list[tuple[str, int]] = []
+    for number, (prefix, shard_words) in enumerate(shards):
+        name = f"w/{number}"
+        content = _shard_script(name, {word: postings[word] for word in shard_words})
+        files[f"search/{name}.js"] = content
+        sizes.append((prefix, len(content)))
+    for start in range(0, len(documents), DOCUMENTS_PER_SHARD):
+        name = f"d/{start // DOCUMENTS_PER_SHARD}"
+        records = [_record(doc) for doc in documents[start : start + DOCUMENTS_PER_SHARD]]
+        files[f"search/{name}.js"] = _shard_script(name, records)
+    manifest = {
+        "documents": len(documents),
+        "perShard": DOCUMENTS_PER_SHARD,
+        "minWord": MIN_WORD_LENGTH,
+        "shards": sizes,
+    }
+    files[MANIFEST_PATH] = _shard_script("manifest", manifest)
+    return dict(sorted(files.items()))
+
+
+def _postings(documents: Sequence[SearchDocument]) -> dict[str, str]:
+    """Every word → the ids of the documents that hold it, as base-36 gaps."""
+    ids: dict[str, list[int]] = {}
+    for number, document in enumerate(documents):
+        for word in words(f"{document.title}\n{document.text}"):
+            ids.setdefault(word, []).append(number)
+    return {word: _gaps(numbers) for word, numbers in ids.items()}
+
+
+def _gaps(ascending: Iterable[int]) -> str:
+    previous = 0
+    gaps = []
+    for number in ascending:
+        gaps.append(_base36(number - previous))
+        previous = number
+    return ",".join(gaps)
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, digit = divmod(number, 36)
+        text = digits[digit] + text
+        if number == 0:
+            return text
+
+
+def _word_shards(postings: Mapping[str, str]) -> Iterator[tuple[str, list[str]]]:
+    """(first key, words) for each shard: the words in sorted order, cut into consecutive runs of
+    about `SHARD_BYTES`.
+
+    A shard holds every word from its key up to the next shard's key, so the words that start
+    with a prefix sit in consecutive shards. A key is the shortest start of the shard's first word
+    that sorts after the previous shard's last word; the first shard's key is "".
+    """
+    run: list[str] = []
+    size = 0
+    previous_last = ""
+    for word in sorted(postings, key=javascript_order):
+        word_size = len(word) + len(postings[word]) + 6
+        if run and size + word_size > SHARD_BYTES:
+            yield _separator(previous_last, run[0]), run
+            previous_last, run, size = run[-1], [], 0
+        run.append(word)
+        size += word_size
+    if run:
+        yield _separator(previous_last, run[0]), run
+
+
+def javascript_order(word: str) -> bytes:
+    """The sort key under which Python orders strings as JavaScript's `<` does (UTF-16 units)."""
+    return word.encode("utf-16-be")
+
+
+def _separator(previous_last: str, first: str) -> str:
+    if not previous_last:
+        return ""
+    return next(
+        first[:length]
+        for length in range(1, len(first) + 1)
+        if javascript_order(first[:length]) > javascript_order(previous_last)
+    )
+
+
+def _record(document: SearchDocument) -> list[str]:
+    return [
+        KIND_CODES[document.kind],
+        page_address(document.path),
+        document.title,
+        document.lang,
+        document.date,
+        document.detail,
+    ]
+
+
+def _shard_script(name: str, data: object) -> bytes:
+    return f"{CALLBACK}({script_json(name)},{script_json(data)});\n".encode()

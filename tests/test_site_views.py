@@ -1,0 +1,521 @@
+"""The site as a whole: actor pages across languages, the timeline, tags, and marked articles.
+
+Most tests read the shared fixture site `tests/fixtures/multi/` (seven French and English
+briefings about the same people), assembled from what its YAML curates, so that they do not
+depend on the extractor's current skill; the tests of marks located by the extractor give their
+extraction explicitly.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import re
+import shutil
+from collections.abc import Mapping
+from html import unescape
+from pathlib import Path
+
+import pytest
+import yaml
+
+from briefgen.assemble import assemble_site, merge_briefing
+from briefgen.config import load_config
+from briefgen.highlight import mark_plain_text
+from briefgen.identity import identify_actors
+from briefgen.load import load_briefings
+from briefgen.load_actors import load_actors
+from briefgen.model import (
+    Actor,
+    Briefing,
+    CanonicalActor,
+    DatedEvent,
+    Extraction,
+    Mention,
+    Site,
+    SiteConfig,
+    TimelineEntry,
+)
+from briefgen.render import render_site
+from briefgen.render_views import density_charts
+from briefgen.sanitize import plain_text_to_html
+
+FIXTURE = Path(__file__).parent / "fixtures" / "multi"
+I18N = Path(__file__).parent.parent / "themes" / "default" / "i18n"
+
+
+def fixture_site(root: Path = FIXTURE, extractions: Mapping[str, Extraction] | None = None) -> Site:
+    """The fixture site assembled from its YAML (and `extractions`, by briefing slug)."""
+    config, problems = load_config(root / "briefgen.yaml")
+    briefings, problems = load_briefings(config)
+    canonical, actor_problems = load_actors(config)
+    assert problems + actor_problems == []
+    found = extractions or {}
+    merged = [merge_briefing(b, found.get(b.slug, Extraction())) for b in briefings]
+    return assemble_site(config, merged, canonical)
+
+
+@pytest.fixture(scope="module")
+def site() -> Site:
+    return fixture_site()
+
+
+@pytest.fixture(scope="module")
+def pages(site: Site) -> dict[str, str]:
+    rendered = render_site(site)
+    return {
+        path: data.decode("utf-8")
+        for path, data in rendered.files.items()
+        if path.endswith(".html")
+    }
+
+
+def _text(html: str) -> str:
+    """The words of a page, as a reader sees them (tags dropped, spaces collapsed)."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def _between(html: str, start: str, end: str) -> str:
+    return html[html.index(start) : html.index(end, html.index(start))]
+
+
+def _briefing(slug: str, **fields: object) -> Briefing:
+    base: dict[str, object] = {
+        "slug": slug,
+        "title": slug,
+        "published": datetime.date(2022, 1, 10),
+        "lang": "en",
+        "article_text": "",
+        "article_format": "txt",
+        "content_path": Path(f"content/{slug}.yaml"),
+        "article_path": Path(f"seeds/{slug}.txt"),
+    }
+    base.update(fields)
+    return Briefing(**base)  # type: ignore[arg-type]
+
+
+# --- Actor identity ---------------------------------------------------------------------------
+
+
+def test_an_actor_named_in_french_and_english_has_one_page_listing_both(
+    site: Site, pages: dict[str, str]
+) -> None:
+    putin = next(actor for actor in site.actors if actor.slug == "vladimir-putin")
+    assert {a.briefing.lang for a in putin.appearances} == {"fr", "en"}
+    assert not [a for a in site.actors if a.slug in ("vladimir-poutine", "poutine", "putin")]
+    page = _text(pages["actors/vladimir-putin/index.html"])
+    assert "Biden et Poutine vont se parler au téléphone" in page
+    assert "Russia talks in Geneva end without breakthrough" in page
+    nato = _text(pages["actors/nato/index.html"])
+    assert "Le Conseil OTAN-Russie se sépare sans accord à Bruxelles" in nato
+    assert "Biden announces sweeping sanctions after Russia invades Ukraine" in nato
+
+
+def test_a_surname_alone_joins_the_one_person_with_that_longer_name(site: Site) -> None:
+    blinken = [actor for actor in site.actors if "blinken" in actor.slug]
+    assert [actor.slug for actor in blinken] == ["antony-blinken"]
+    assert {a.briefing.slug: a.name for a in blinken[0].appearances} == {
+        "putin-recognises-breakaway-regions": "Blinken",
+        "biden-poutine-appel": "Antony Blinken",
+    }
+
+
+def test_a_surname_two_people_share_stays_apart() -> None:
+    people = [
+        _briefing("a", actors=(Actor("Joe Biden", "person"),)),
+        _briefing("b", actors=(Actor("Hunter Biden", "person"),)),
+        _briefing("c", actors=(Actor("Biden", "person"), Actor("Blinken", "person"))),
+        _briefing("d", actors=(Actor("Antony Blinken", "person"),)),
+    ]
+    names = sorted(sorted(o.actor.name for o in i.occurrences) for i in identify_actors(people))
+    assert names == [["Antony Blinken", "Blinken"], ["Biden"], ["Hunter Biden"], ["Joe Biden"]]
+
+
+def test_a_shared_alias_joins_actors_even_without_actors_yaml(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    (root / "actors.yaml").unlink()
+    site = fixture_site(root)
+    zelensky = [actor for actor in site.actors if "zelensk" in actor.slug]
+    assert len(zelensky) == 1
+    assert {a.name for a in zelensky[0].appearances} == {
+        "Volodymyr Zelensky",
+        "Volodymyr Zelenskiy",
+    }
+    sherman = next(actor for actor in site.actors if actor.slug == "wendy-sherman")
+    assert len(sherman.appearances) == 2
+
+
+def test_two_canonical_actors_are_never_joined_by_a_briefing_alias() -> None:
+    canonical = (CanonicalActor("Joe Biden", "person"), CanonicalActor("Hunter Biden", "person"))
+    bridge = Actor("Joe Biden", "person", aliases=("Hunter Biden",))
+    identities = identify_actors([_briefing("a", actors=(bridge,))], canonical)
+    assert [(i.canonical, len(i.occurrences)) for i in identities] == [(canonical[0], 1)]
+
+
+def test_actor_slugs_are_unique_safe_and_independent_of_briefing_order(tmp_path: Path) -> None:
+    actors = (
+        Actor("R&D", "organization"),
+        Actor("R-D", "organization"),
+        Actor("Путин", "person"),
+        Actor("Con", "person"),
+        Actor("../../etc/passwd", "group"),
+    )
+    briefings = [_briefing(f"b{i}", actors=(a,)) for i, a in enumerate(actors)]
+    config = SiteConfig(root=tmp_path, title="t")
+    slugs = [a.slug for a in assemble_site(config, briefings).actors]
+    assert sorted(slugs) == sorted(["r-d", "r-d-2", "con-actor", "etc-passwd", slugs[-1]])
+    assert re.fullmatch(r"actor-[0-9a-f]{8}", next(s for s in slugs if s.startswith("actor-")))
+    shuffled = list(briefings)
+    random.Random(7).shuffle(shuffled)
+    assert [a.slug for a in assemble_site(config, shuffled).actors] == slugs
+
+
+# --- Actor pages ------------------------------------------------------------------------------
+
+
+def test_an_actor_page_gives_each_role_with_its_briefings_and_dates(pages: dict[str, str]) -> None:
+    roles = _text(_between(pages["actors/vladimir-putin/index.html"], 'id="roles-title"', "</ul>"))
+    assert "président russe La Russie envahit l'Ukraine · February 24, 2022" in roles
+    assert (
+        "Biden et Poutine vont se parler au téléphone, à la demande de Moscou · December 29"
+        in roles
+    )
+    assert "Russian President Putin recognises breakaway regions" in roles
+    assert roles.count("Russian President") == 1
+
+
+def test_an_actor_page_lists_its_briefings_newest_first_with_their_sentence(
+    pages: dict[str, str],
+) -> None:
+    html = pages["actors/jens-stoltenberg/index.html"]
+    rows = re.findall(r'<h3 class="briefing-row-title"[^>]*><a href="([^"]+)"', html)
+    assert rows == [
+        "../../briefings/invasion-ukraine/index.html",
+        "../../briefings/putin-recognises-breakaway-regions/index.html",
+        "../../briefings/conseil-otan-russie/index.html",
+    ]
+    text = _text(html)
+    assert "NATO Secretary General Jens Stoltenberg condemned the decision" in text
+    assert "Le secrétaire général de l'OTAN, Jens Stoltenberg, a dénoncé" in text
+
+
+def test_an_actor_page_names_the_actors_it_appears_with_most(
+    site: Site, pages: dict[str, str]
+) -> None:
+    putin = next(actor for actor in site.actors if actor.slug == "vladimir-putin")
+    assert putin.companions[0].actor.slug == "joe-biden"
+    assert putin.companions[0].briefings == 5
+    counts = [companion.briefings for companion in putin.companions]
+    assert counts == sorted(counts, reverse=True)
+    side = _text(
+        _between(pages["actors/vladimir-putin/index.html"], 'id="companions-title"', "</ul>")
+    )
+    assert "Appears most with Joe Biden 5 briefings together" in side
+
+
+def test_an_actor_page_lists_the_actors_dated_events(pages: dict[str, str]) -> None:
+    events = _text(
+        _between(pages["actors/vladimir-putin/index.html"], 'id="events-title"', "</ol>")
+    )
+    assert "December 30, 2021 Entretien téléphonique entre Joe Biden et Vladimir Poutine." in events
+    assert "February 21, 2022 Putin recognises the Donetsk and Luhansk" in events
+
+
+def test_a_canonical_actor_shows_its_description_and_image(
+    pages: dict[str, str], site: Site
+) -> None:
+    page = pages["actors/vladimir-putin/index.html"]
+    assert "President of the Russian Federation." in page
+    assert '<img class="actor-portrait" src="vladimir-putin.png" alt="Vladimir Putin"' in page
+    files = render_site(site).files
+    assert (
+        files["actors/vladimir-putin/vladimir-putin.png"]
+        == (FIXTURE / "images/putin.png").read_bytes()
+    )
+
+
+def test_the_actor_index_groups_actors_by_kind_with_counts_and_a_filter(
+    pages: dict[str, str], site: Site
+) -> None:
+    html = pages["actors/index.html"]
+    headings = re.findall(r'<h2 id="kind-(\w+)"', html)
+    assert headings == ["person", "organization", "country", "place"]
+    people = _between(html, 'id="kind-person"', "</section>")
+    assert "Vladimir Putin 5 briefings" in _text(people) and "actors/nato/" not in people
+    assert re.search(r'<div class="view-filter" data-list-filter hidden>', html)
+    assert html.count("data-filter-text=") == len(site.actors)
+    assert 'data-filter-text="vladimir putin vladimir poutine poutine' in html
+    assert '<script src="../static/views.js" defer></script>' in html
+
+
+# --- Timeline ---------------------------------------------------------------------------------
+
+
+def test_the_timeline_is_chronological_with_each_event_at_its_precision(
+    site: Site, pages: dict[str, str]
+) -> None:
+    values = [entry.event.value for entry in site.timeline]
+    assert values[:4] == ["1997", "2014", "2014", "2019-07"]
+    assert values[-2:] == ["2022-02-24", "2022-02-24"]
+    html = pages["timeline/index.html"]
+    anchors = re.findall(r'<li class="site-timeline-item" id="([^"]+)"', html)
+    assert anchors == [entry.anchor for entry in site.timeline]
+    year_only = _between(html, 'id="y1997"', "</section>")
+    assert '<time class="site-timeline-date" datetime="1997">1997</time>' in year_only
+    month_only = _between(html, 'id="m2019-07"', "</section>")
+    assert '<time class="site-timeline-date" datetime="2019-07">July 2019</time>' in month_only
+    assert "July 1, 2019" not in html
+
+
+def test_each_timeline_event_links_its_briefing_and_actors_for_the_filters(
+    pages: dict[str, str],
+) -> None:
+    html = pages["timeline/index.html"]
+    call = _between(html, 'id="event-geneva-strategic-talks-2"', "</li>")
+    assert 'data-actors="vladimir-putin joe-biden"' in call
+    assert 'data-tags="russia ukraine diplomacy arms-control"' in call
+    assert 'href="../briefings/geneva-strategic-talks/index.html"' in call
+    assert 'href="../actors/vladimir-putin/index.html"' in call
+    form = _between(html, "data-timeline-filter", "</form>")
+    assert '<option value="vladimir-putin">Vladimir Putin</option>' in form
+    assert '<option value="arms-control">arms control</option>' in form
+
+
+def test_the_density_chart_counts_events_per_month_and_per_year(
+    site: Site, pages: dict[str, str]
+) -> None:
+    january = sum(1 for entry in site.timeline if entry.event.value.startswith("2022-01"))
+    html = pages["timeline/index.html"]
+    assert f'<a href="#m2022-01"><title>January 2022: {january} events</title>' in html
+    assert '<a href="#y2014"><title>2014: 2 events</title>' in html
+    assert "<svg" in html and "<script" not in _between(html, "<svg", "</svg>")
+
+
+def _entry(value: str) -> TimelineEntry:
+    return TimelineEntry(value, DatedEvent(value, "date", "x"), _briefing("b"))
+
+
+def test_a_year_only_event_is_drawn_under_its_year_not_in_a_month() -> None:
+    month_chart, year_chart = density_charts(
+        [_entry(v) for v in ["2021", "2021-11-03", "2021-12", "2022-02-01", "1990"]]
+    )
+    assert [(bar.value, bar.count) for bar in month_chart.bars] == [
+        ("2021-11", 1),
+        ("2021-12", 1),
+        ("2022-01", 0),
+        ("2022-02", 1),
+    ]
+    assert [(span.value, span.count, span.x, span.width) for span in month_chart.spans] == [
+        ("2021", 1, 0, 2)
+    ]
+    assert year_chart.unit == "year" and year_chart.first == "1990" and year_chart.total == 5
+
+
+# --- Tags -------------------------------------------------------------------------------------
+
+
+def test_tag_pages_list_the_briefings_that_carry_the_tag(site: Site, pages: dict[str, str]) -> None:
+    tagged = [b for b in site.briefings if "Ukraine" in b.tags]
+    html = pages["tags/ukraine/index.html"]
+    titles = re.findall(r'<h3 class="briefing-row-title" lang="\w+"><a [^>]+>([^<]+)</a>', html)
+    assert [unescape(title) for title in titles] == [b.title for b in tagged]
+    assert len(titles) == 6
+    index = _text(pages["tags/index.html"])
+    assert "Ukraine 6 briefings" in index and "arms control 1 briefing" in index
+
+
+def test_tags_on_briefings_and_the_index_link_to_their_pages(pages: dict[str, str]) -> None:
+    briefing = pages["briefings/geneva-strategic-talks/index.html"]
+    assert '<a href="../../tags/arms-control/index.html">arms control</a>' in briefing
+    assert '<a href="tags/diplomatie/index.html">diplomatie</a>' in pages["index.html"]
+
+
+# --- Marks in the article ---------------------------------------------------------------------
+
+
+def test_actor_names_in_an_article_link_to_the_actor_page(pages: dict[str, str]) -> None:
+    article = _between(
+        pages["briefings/biden-poutine-appel/index.html"], "data-highlight-article", "</div>"
+    )
+    assert (
+        '<a class="mention mention-actor kind-person" '
+        'href="../../actors/vladimir-putin/index.html">Vladimir Poutine</a>'
+    ) in article
+    assert (
+        '<a class="mention mention-actor kind-organization" href="../../actors/nato/index.html">'
+        "OTAN</a>"
+    ) in article
+
+
+def test_marks_in_markdown_stay_out_of_headings_and_keep_the_markup(pages: dict[str, str]) -> None:
+    article = _between(
+        pages["briefings/conseil-otan-russie/index.html"], "data-highlight-article", "</section>"
+    )
+    heading = _between(article, "<h3", "</h3>")
+    assert "mention" not in heading and "OTAN" in heading
+    assert "<strong>BRUXELLES, 12 janvier (Reuters)</strong>" in article
+    assert (
+        '<a class="mention mention-actor kind-person" '
+        'href="../../actors/jens-stoltenberg/index.html">Jens Stoltenberg</a>'
+    ) in article
+
+
+def test_located_mentions_and_dates_are_wrapped_exactly(tmp_path: Path) -> None:
+    text = "Putin met Mr. Biden on 10 January.\n\nThe Kremlin said <nothing>."
+    found = Extraction(
+        actors=(Actor("Vladimir Putin", "person", mentions=(Mention(0, 5, "Putin"),)),),
+        dates=(DatedEvent("2022-01-10", "date", "meeting", "10 January", 23, 33),),
+    )
+    briefing = _briefing(
+        "meeting",
+        article_text=text,
+        actors=(Actor("Vladimir Putin", "person", curated=True),),
+        dates=(DatedEvent("2022-01-10", "date", "Putin meets Biden", curated=True),),
+    )
+    site = assemble_site(SiteConfig(root=tmp_path, title="t"), [merge_briefing(briefing, found)])
+    html = render_site(site).files["briefings/meeting/index.html"].decode()
+    article = _between(html, "data-highlight-article>", "</div>")
+    assert (
+        '<p><a class="mention mention-actor kind-person" '
+        'href="../../actors/vladimir-putin/index.html">Putin</a> met Mr. Biden on '
+        '<a class="mention mention-date" '
+        'href="../../timeline/index.html#event-meeting-1">10 January</a>.</p>\n'
+        "<p>The Kremlin said &lt;nothing&gt;.</p>"
+    ) in article
+
+
+def test_an_article_without_marks_reads_exactly_as_plain_text() -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((FIXTURE / "seeds").glob("*.txt"))]
+    texts += ["", "\n\n", " a \n \n\n b\t\n", "<b>&amp;</b>\r\n\u2028x", "\u00a0\n\u00a0"]
+    for text in texts:
+        assert mark_plain_text(text, [], lambda target: target) == plain_text_to_html(text)
+
+
+# --- Safety, languages, links -----------------------------------------------------------------
+
+
+def test_hostile_names_and_texts_are_escaped_on_every_new_page(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    (root / "seeds/hostile.txt").write_text("<script>alert(1)</script> met Putin.\n", "utf-8")
+    (root / "content/hostile.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "title": "Hostile <img src=x onerror=alert(1)>",
+                "published": "2022-03-01",
+                "article": "seeds/hostile.txt",
+                "tags": ["<b>bold</b>", "Ukraine"],
+                "actors": [
+                    {
+                        "name": "<script>alert(1)</script>",
+                        "kind": "person",
+                        "role": '"><svg onload=x>',
+                    },
+                    {"name": "Putin", "kind": "person"},
+                ],
+                "dates": [{"date": "2022-03", "event": "<iframe src=javascript:alert(1)>"}],
+            }
+        ),
+        "utf-8",
+    )
+    actors_yaml = (root / "actors.yaml").read_text("utf-8")
+    (root / "actors.yaml").write_text(
+        actors_yaml.replace("President of the Russian Federation.", "'<em onclick=x>Boss</em>'"),
+        "utf-8",
+    )
+    site = fixture_site(root)
+    files = render_site(site).files
+    new_pages = [p for p in files if p.split("/")[0] in ("actors", "timeline", "tags")]
+    new_pages += ["briefings/hostile/index.html"]
+    for path in new_pages:
+        if not path.endswith(".html"):
+            continue
+        html = files[path].decode()
+        for raw in (
+            "<script>alert",
+            "<img src=x",
+            "<svg onload",
+            "<iframe",
+            "<b>bold",
+            "<em onclick",
+        ):
+            assert raw not in html, (path, raw)
+    hostile = next(a for a in site.actors if a.name.startswith("<script>"))
+    assert re.fullmatch(r"[a-z0-9-]+", hostile.slug)
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt;"
+        in files[f"actors/{hostile.slug}/index.html"].decode()
+    )
+
+
+def test_site_chrome_follows_the_site_language_and_briefing_text_keeps_its_own(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    config_file = root / "briefgen.yaml"
+    config_file.write_text(
+        config_file.read_text("utf-8").replace("language: en", "language: fr"), "utf-8"
+    )
+    files = render_site(fixture_site(root)).files
+    actors = _text(files["actors/index.html"].decode())
+    assert "Acteurs" in actors and "Personnes" in actors and "5 synthèses" in actors
+    putin = files["actors/vladimir-putin/index.html"].decode()
+    assert '<p class="role-text" lang="en">Russian President</p>' in putin
+    assert "21 février 2022" in putin
+    timeline = _text(files["timeline/index.html"].decode())
+    assert "juillet 2019" in timeline and "Événements par mois" in timeline
+
+
+def test_every_english_label_has_a_french_translation() -> None:
+    english = yaml.safe_load((I18N / "en.yaml").read_text("utf-8"))
+    french = yaml.safe_load((I18N / "fr.yaml").read_text("utf-8"))
+
+    def keys(labels: dict[str, object]) -> set[str]:
+        return {
+            f"{key}.{sub}" if isinstance(value, dict) else key
+            for key, value in labels.items()
+            for sub in (value if isinstance(value, dict) else [""])
+            if sub not in ("few", "many", "two", "zero")
+        }
+
+    assert keys(english) - keys(french) == set()
+
+
+def test_every_link_on_the_new_pages_is_relative(pages: dict[str, str]) -> None:
+    for path, html in pages.items():
+        if path.split("/")[0] not in ("actors", "timeline", "tags"):
+            continue
+        for link in re.findall(r'<(?:a|img|script)\b[^>]*?(?:href|src)="([^"]*)"', html):
+            assert not link.startswith(("/", "http:", "https:")), (path, link)
+
+
+def test_a_briefing_page_and_its_assets_stay_light(site: Site) -> None:
+    files = render_site(site).files
+    page = files["briefings/biden-poutine-appel/index.html"].decode()
+    assets = re.findall(r'(?:href|src)="((?:\.\./)+static/[^"]+)"', page)
+    weight = len(page.encode()) + sum(len(files[a.lstrip("./")]) for a in set(assets))
+    assert weight < 100_000
+
+
+def test_the_site_views_are_the_same_whatever_order_briefings_come_in(site: Site) -> None:
+    reordered = assemble_site(
+        site.config, list(reversed(site.briefings)), load_actors(site.config)[0]
+    )
+    assert reordered == site
+
+
+def test_a_site_without_dated_events_has_an_empty_timeline_and_no_chart(tmp_path: Path) -> None:
+    site = assemble_site(SiteConfig(root=tmp_path, title="t"), [_briefing("quiet")])
+    assert density_charts(site.timeline) == []
+    timeline = render_site(site).files["timeline/index.html"].decode()
+    assert "No dated events yet." in timeline and "<svg" not in timeline
+
+
+def test_a_long_sentence_is_quoted_around_the_actors_name(site: Site) -> None:
+    stoltenberg = next(actor for actor in site.actors if actor.slug == "jens-stoltenberg")
+    brussels = next(a for a in stoltenberg.appearances if a.briefing.slug == "conseil-otan-russie")
+    assert brussels.sentence.startswith("…")
+    assert brussels.sentence.endswith("le secrétaire général de l'Alliance, Jens Stoltenberg.")
+    assert len(brussels.sentence) <= 240
