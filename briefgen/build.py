@@ -4,24 +4,38 @@ The build is two-phase (GUIDE.md): every briefing is gathered and assembled befo
 rendered, because the index and the cross-briefing pages depend on all of them. Problems are
 collected across stages; if any is an error the build stops before writing, so the previous site
 stays exactly as it was.
+
+Extraction, the costly per-briefing step, is cached by content hash (`cache.py`) and, when many
+briefings miss the cache, spread over the machine's cores in a process pool. Neither changes a
+byte of the output: the cache returns exactly what the extractor would compute.
 """
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
 from briefgen.assemble import assemble_site, merge_briefing
+from briefgen.cache import CACHE_DIR, ExtractionCache, extraction_key
 from briefgen.errors import BuildFailed, Problem, errors_in, warning
 from briefgen.extract import extract, supported_languages
 from briefgen.extract.langdata import base_language
-from briefgen.load import load_briefings
+from briefgen.load import LoadMemo, load_briefings
 from briefgen.load_actors import load_actors
-from briefgen.model import Briefing, Extraction, SiteConfig
+from briefgen.model import Briefing, Extraction, Published, SiteConfig
 from briefgen.render import render_site
 from briefgen.write import write_site
+
+#: Below this many cache misses a process pool costs more (start-up, imports) than it saves.
+POOL_THRESHOLD = 150
+
+#: `progress(done, total)` while extracting; the CLI draws a progress line from it.
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,27 +59,38 @@ class BuiltSite:
     config: SiteConfig
 
 
-def build(config: SiteConfig, *, drafts: bool = False) -> BuildReport:
+def build(
+    config: SiteConfig, *, drafts: bool = False, progress: Progress | None = None
+) -> BuildReport:
     """Build the site described by `config` and write it to `config.output`.
 
     Raises `BuildFailed` with every problem found (errors and warnings) when the input has
     errors; nothing is written then.
     """
-    built = build_in_memory(config, drafts=drafts)
+    cache = ExtractionCache(config.root / CACHE_DIR)
+    built = build_in_memory(config, drafts=drafts, cache=cache, progress=progress)
     write_site(built.files, config.output)
     return built.report
 
 
-def build_in_memory(config: SiteConfig, *, drafts: bool = False) -> BuiltSite:
+def build_in_memory(
+    config: SiteConfig,
+    *,
+    drafts: bool = False,
+    cache: ExtractionCache | None = None,
+    memo: LoadMemo | None = None,
+    progress: Progress | None = None,
+) -> BuiltSite:
     """Every stage but `write`: the site as `{path: bytes}`, for writing or for serving."""
     started = time.perf_counter()
-    briefings, problems = load_briefings(config, drafts=drafts)
+    briefings, problems = load_briefings(config, drafts=drafts, memo=memo)
     canonical_actors, actor_problems = load_actors(config)
     problems += actor_problems
     if errors_in(problems):
         raise BuildFailed(problems)
     problems += _language_warnings(config, briefings)
-    assembled = [merge_briefing(b, extract_briefing(b)) for b in briefings]
+    extractions = extract_all(briefings, cache or ExtractionCache(), progress)
+    assembled = [merge_briefing(b, e) for b, e in zip(briefings, extractions, strict=True)]
     rendered = render_site(assemble_site(config, assembled, canonical_actors))
     problems += rendered.problems
     report = BuildReport(
@@ -82,16 +107,22 @@ def build_in_memory(config: SiteConfig, *, drafts: bool = False) -> BuiltSite:
 class SiteBuilder:
     """Builds the same project again and again (for `serve`), reading the config afresh each time.
 
-    `load_config` is called on every build, so an edited `briefgen.yaml` takes effect.
+    `load_config` is called on every build, so an edited `briefgen.yaml` takes effect. What
+    earlier builds read and extracted is kept, so a rebuild redoes only what changed.
     """
 
     def __init__(self, load_config: Callable[[], SiteConfig], *, drafts: bool = False) -> None:
         self._load_config = load_config
         self._drafts = drafts
+        self._memo = LoadMemo()
+        self._cache: ExtractionCache | None = None
 
     def build(self) -> BuiltSite:
         """The site as it is now; raises `BriefgenError` subclasses on bad input."""
-        return build_in_memory(self._load_config(), drafts=self._drafts)
+        config = self._load_config()
+        if self._cache is None:
+            self._cache = ExtractionCache(config.root / CACHE_DIR)
+        return build_in_memory(config, drafts=self._drafts, cache=self._cache, memo=self._memo)
 
 
 def extract_briefing(briefing: Briefing) -> Extraction:
@@ -99,6 +130,44 @@ def extract_briefing(briefing: Briefing) -> Extraction:
     if not briefing.extract:
         return Extraction()
     return extract(briefing.article_text, briefing.lang, briefing.published)
+
+
+def extract_all(
+    briefings: Sequence[Briefing], cache: ExtractionCache, progress: Progress | None = None
+) -> list[Extraction]:
+    """The extraction of every briefing, in order: from the cache, else computed (and cached)."""
+    keys = [
+        extraction_key(b.article_text, base_language(b.lang), b.published) if b.extract else ""
+        for b in briefings
+    ]
+    found: list[Extraction | None] = [cache.get(k) if k else Extraction() for k in keys]
+    missing = [i for i, extraction in enumerate(found) if extraction is None]
+    done = len(briefings) - len(missing)
+    jobs = [(briefings[i].article_text, briefings[i].lang, briefings[i].published) for i in missing]
+    for index, extraction in zip(missing, _extract_many(jobs), strict=True):
+        cache.put(keys[index], extraction)
+        found[index] = extraction
+        done += 1
+        if progress is not None:
+            progress(done, len(briefings))
+    cache.retain(set(keys))
+    return [extraction or Extraction() for extraction in found]
+
+
+def _extract_many(jobs: list[tuple[str, str, Published]]) -> Iterator[Extraction]:
+    """Extractions of `jobs`, in order; in worker processes when there are enough of them."""
+    workers = min(len(os.sched_getaffinity(0)), 4)
+    if len(jobs) < POOL_THRESHOLD or workers < 2:
+        yield from (extract(*job) for job in jobs)
+        return
+    # forkserver: workers start from a clean process, safe even when the caller runs threads
+    # (the preview server does), and import the extractor once each.
+    with ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) as pool:
+        yield from pool.map(_extract_job, jobs, chunksize=16)
+
+
+def _extract_job(job: tuple[str, str, Published]) -> Extraction:
+    return extract(*job)
 
 
 def _language_warnings(config: SiteConfig, briefings: Sequence[Briefing]) -> list[Problem]:

@@ -90,18 +90,61 @@ class _Loaded:
     slug_position: Position
 
 
+class LoadMemo:
+    """What earlier loads of the same project read, so a rebuild re-reads only changed files.
+
+    An entry is reused only when the content file's bytes and its article's bytes are exactly
+    those it was made from, and the config is the same: a comparison of bytes, never of
+    timestamps, so an edit within the same clock tick is not missed.
+    """
+
+    def __init__(self) -> None:
+        self._config: SiteConfig | None = None
+        self._entries: dict[Path, tuple[bytes, bytes, _Loaded]] = {}
+
+    def load(self, path: Path, config: SiteConfig) -> _Loaded:
+        if config != self._config:
+            self._config, self._entries = config, {}
+        content = _bytes_or_empty(path)
+        entry = self._entries.get(path)
+        if entry is not None and entry[0] == content:
+            briefing = entry[2].briefing
+            if briefing is not None and _bytes_or_empty(briefing.article_path) == entry[1]:
+                return entry[2]
+        loaded = _load_file(path, config)
+        if loaded.briefing is not None:
+            article = _bytes_or_empty(loaded.briefing.article_path)
+            self._entries[path] = (content, article, loaded)
+        return loaded
+
+    def retain(self, paths: list[Path]) -> None:
+        """Forget files that are gone."""
+        for path in self._entries.keys() - set(paths):
+            del self._entries[path]
+
+
+def _bytes_or_empty(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
 def load_briefings(
-    config: SiteConfig, *, drafts: bool = False
+    config: SiteConfig, *, drafts: bool = False, memo: LoadMemo | None = None
 ) -> tuple[list[Briefing], list[Problem]]:
     """Every valid briefing of the site, in file-name order, and every problem found.
 
     Drafts are left out unless `drafts`. The briefings of files with errors are left out too;
     the caller decides, from the errors among the problems, whether the build can go on.
+    `memo`, kept across builds (by `serve`), skips re-reading files whose bytes did not change.
     """
     files, problems = _content_files(config)
+    if memo is not None:
+        memo.retain(files)
     included: list[_Loaded] = []
     for path in files:
-        loaded = _load_file(path, config)
+        loaded = memo.load(path, config) if memo is not None else _load_file(path, config)
         if loaded.draft and not drafts:
             problems += [dataclasses.replace(p, severity="warning") for p in loaded.problems]
             continue
