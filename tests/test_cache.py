@@ -20,12 +20,21 @@ from briefgen.model import SiteConfig
 MakeSite = Callable[[Mapping[str, str | bytes]], Path]
 
 ARTICLES = {
-    "geneva": ("en", "US and Russian officials met in Geneva on Monday, a State Department "
-                     "spokesperson said. NATO will meet Russia on January 12, Jens Stoltenberg said."),
-    "otan": ("fr", "Mardi, M. Biden a répondu « nous verrons ». La Russie et l'OTAN doivent tenir "
-                   "des discussions le 12 janvier, a déclaré Emily Horne, porte-parole."),
-    "vienna": ("en", "The OSCE met in Vienna last week. Antony Blinken spoke with Volodymyr "
-                     "Zelenskiy on Wednesday, a spokesperson said."),
+    "geneva": (
+        "en",
+        "US and Russian officials met in Geneva on Monday, a State Department "
+        "spokesperson said. NATO will meet Russia on January 12, Jens Stoltenberg said.",
+    ),
+    "otan": (
+        "fr",
+        "Mardi, M. Biden a répondu « nous verrons ». La Russie et l'OTAN doivent tenir "
+        "des discussions le 12 janvier, a déclaré Emily Horne, porte-parole.",
+    ),
+    "vienna": (
+        "en",
+        "The OSCE met in Vienna last week. Antony Blinken spoke with Volodymyr "
+        "Zelenskiy on Wednesday, a spokesperson said.",
+    ),
 }
 
 
