@@ -5,17 +5,13 @@
 Each record's `text`, `lang` and `dct` go through `briefgen.extract.extract`; its dates (timex
 files) or actor mentions (NER files) are compared with the gold spans, counts are added over the
 records of a file (micro-average) and each file is reported on its own, as the data's README asks.
-When `extract` cannot be imported (a module of the package unfinished), the timex task calls
-`find_dates` alone and the NER files are skipped. words/s is the speed of those calls on one core,
-after an untimed first call per language.
+words/s is the speed of those calls on one core, after an untimed first call per language.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
-import importlib
-import importlib.util
 import json
 import os
 import sys
@@ -26,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from briefgen.extract import extract
 from briefgen.model import Actor, DatedEvent, Published
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -296,47 +293,12 @@ def _note_ner_errors(
 
 
 class Extractor:
-    """The functions under test: `extract()` when it imports, `find_dates` alone otherwise."""
+    """The function under test: `briefgen.extract.extract`, its actors and its dates."""
 
     def __init__(self) -> None:
         self.note = ""
-        try:
-            from briefgen.extract import extract
-        except ImportError as missing:
-            self.note = f"briefgen.extract.extract unavailable ({missing}); timex uses find_dates"
-            self.actors: ActorsFn | None = None
-            self.dates: DatesFn = _dates_alone
-            return
-        self.actors = lambda text, lang, dct: extract(text, lang, dct).actors
-        self.dates = lambda text, lang, dct: extract(text, lang, dct).dates
-
-
-def _dates_alone(text: str, lang: str, published: Published) -> Sequence[DatedEvent]:
-    dates = _module_without_package_init("briefgen.extract.dates")
-    text_module = _module_without_package_init("briefgen.extract.text")
-    events: Sequence[DatedEvent] = dates.find_dates(
-        text, lang, published, text_module.sentence_bounds(text)
-    )
-    return events
-
-
-def _module_without_package_init(name: str) -> Any:
-    """Import a module of `briefgen.extract` without running the package's `__init__`, whose
-    imports of modules that other helpers are still writing may fail."""
-    if "briefgen.extract" not in sys.modules:
-        briefgen = importlib.util.find_spec("briefgen")
-        if briefgen is None or briefgen.origin is None:
-            raise ImportError("briefgen is not installed")
-        package_dir = Path(briefgen.origin).parent / "extract"
-        spec = importlib.util.spec_from_file_location(
-            "briefgen.extract",
-            package_dir / "__init__.py",
-            submodule_search_locations=[str(package_dir)],
-        )
-        if spec is None:
-            raise ImportError(f"cannot find {package_dir}")
-        sys.modules["briefgen.extract"] = importlib.util.module_from_spec(spec)
-    return importlib.import_module(name)
+        self.actors: ActorsFn | None = lambda text, lang, dct: extract(text, lang, dct).actors
+        self.dates: DatesFn = lambda text, lang, dct: extract(text, lang, dct).dates
 
 
 def score_file(path: Path, extractor: Extractor, errors: int) -> FileScore | None:
