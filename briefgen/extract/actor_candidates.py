@@ -212,7 +212,7 @@ def _known_candidate(
 ) -> int:
     """A known name; a longer organisation name it opens wins ("Singapore Airlines"), unless
     the rest is a known name too ("U.S. Federal Reserve" is a country and an organisation). A
-    town's name after an honorific or a title is a person's ("l'abbé Mahé")."""
+    town's name after an honorific or a title is a person's ("le colonel Denver")."""
     begin, finish = span
     after = _index_after(scan, index, finish)
     last = _group_end(scan, index)
@@ -450,7 +450,7 @@ def _unknown_candidate(scan: _Scan, first: int, last: int) -> Candidate | None:
     kind, evidence = _kind_from_shape(scan, first, last)
     if evidence == UNKNOWN:
         kind, evidence = _kind_from_context(scan, before, last, kind, evidence)
-    initial = first == last and evidence < SHAPE and _opens_sentence(scan, start)
+    initial = first == last and evidence < CONTEXT and _opens_sentence(scan, start)
     if initial and _is_subject(scan, last):
         return Candidate(start, end, name, lexicon.unknown_kind, CONTEXT)
     after_article = evidence == UNKNOWN and _follows_article(before, lexicon)
@@ -581,7 +581,7 @@ def _opens_sentence(scan: _Scan, start: int) -> bool:
 
 def _prefixed_kind(before: list[Word], lexicon: ActorLexicon) -> tuple[ActorKind, int] | None:
     """A lower-case noun that opens the name, maybe with a link word ("rue de Paris", "hôpital
-    de la Charité", "boulevard Magenta"): the kind and where the name then starts."""
+    de la Pitié", "boulevard Haussmann"): the kind and where the name then starts."""
     position = len(before)
     while (
         position > 0

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from briefgen.extract.actor_candidates import (
+    CONTEXT,
     PERSON_CUE,
     SHAPE,
     Candidate,
@@ -133,12 +134,14 @@ def _longer_form(cluster: _Cluster, longer: list[_Cluster]) -> _Cluster | None:
 
 
 def _stands_for(cluster: _Cluster, words: list[str], other: _Cluster) -> bool:
-    """Whether the short form `cluster` (its name split in `words`) names `other`."""
+    """Whether the short form `cluster` (its name split in `words`) names `other`; a surname
+    that only its context made a place ("les propos de Macron") still joins the person."""
     other_words = other.longest.split()
     kind = other.kind
     if kind == "person":
         introduced = other.first < cluster.first or cluster.evidence == PERSON_CUE
-        return introduced and other_words[-len(words) :] == words and cluster.kind != "place"
+        typed_place = cluster.kind == "place" and cluster.evidence > CONTEXT
+        return introduced and other_words[-len(words) :] == words and not typed_place
     if cluster.evidence >= PERSON_CUE and cluster.kind == "person":
         return False
     if kind == "organization" and other_words[: len(words)] == words and other.evidence >= SHAPE:

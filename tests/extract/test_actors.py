@@ -245,3 +245,69 @@ def test_an_unsupported_language_still_gets_capitalised_names(lang: str) -> None
 
 def test_an_empty_text_has_no_actors() -> None:
     assert actors_of("", "fr") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        ("Les chasseurs de Quimperlé sont arrivés.", "Quimperlé", "place"),
+        ("On signale des combats sur les bords de la Vilaine.", "Vilaine", "place"),
+        ("Les troupes avancent dans l'Argoat.", "Argoat", "place"),
+        ("Le père de Kervella est venu le chercher.", "Kervella", "person"),
+        ("La gare de Quimperlé et Bannalec sera fermée.", "Bannalec", "place"),
+        ("Bannalec, 2 janvier. Un incendie a éclaté cette nuit.", "Bannalec", "place"),
+        ("Il habite dans la maison de Karl Schmidt.", "Karl Schmidt", "person"),
+        ("Le vote de P. Kervella a surpris.", "P. Kervella", "person"),
+        ("Le texte voté par le Parlement s'applique.", "Parlement", "organization"),
+        ("Il est entré à l'Ecole en octobre.", "Ecole", "organization"),
+        (
+            "Il travaille pour la Compagnie Bretonne de Lorient.",
+            "Compagnie Bretonne",
+            "organization",
+        ),
+    ],
+)
+def test_a_french_name_gets_the_kind_its_cues_tell(text: str, name: str, kind: str) -> None:
+    assert actor(text, "fr", name).kind == kind
+
+
+def test_a_surname_its_context_made_a_place_still_joins_the_person_it_shortens() -> None:
+    text = "Le président Emmanuel Macron a reçu M. Scholz. Les propos de Macron ont surpris."
+    macron = actor(text, "fr", "Emmanuel Macron")
+    assert (macron.kind, macron.aliases, len(macron.mentions)) == ("person", ("Macron",), 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kervella a été conduit au commissariat.",
+        "Kervella n'a rien dit.",
+        "Kervella et Morvan sont attendus ce soir.",
+        "Kervella commissaire du quartier, a signé.",
+    ],
+)
+def test_a_french_sentence_opening_name_before_its_verb_is_a_person(text: str) -> None:
+    assert actor(text, "fr", "Kervella").kind == "person"
+
+
+def test_a_name_after_an_article_with_no_other_cue_is_not_an_actor() -> None:
+    text = "On jouait la Traviata et les Troyens hier soir à Rennes."
+    assert every_form(text, "fr") == {"Rennes"}
+
+
+def test_a_hyphenated_place_ends_before_the_next_name() -> None:
+    text = "Il a vu le commissaire du quartier Saint-Georges Kervella, hier."
+    kinds = {item.name: item.kind for item in actors_of(text, "fr")}
+    assert kinds == {"quartier Saint-Georges": "place", "Kervella": "person"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PETITES ANNONCES VENTE AUX ENCHÈRES demain à Rennes.",
+        "Il passa sur Ja ligne de Rennes ; Xbrt cha'Pitre et Bre- tagne.",
+        "Il fut fait officier de la Légion d' honneur à Rennes.",
+    ],
+)
+def test_headings_misread_letters_and_decorations_are_not_actors(text: str) -> None:
+    assert every_form(text, "fr") == {"Rennes"}
