@@ -32,6 +32,9 @@ from briefgen.scaffold import (
 )
 from briefgen.serve import DEFAULT_HOST, DEFAULT_PORT, Notice, serve
 
+#: Without --verbose, a build lists this many warnings and counts the rest.
+WARNINGS_SHOWN = 20
+
 EXIT_OK, EXIT_PROBLEMS, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 Command = Callable[[argparse.Namespace], int]
@@ -104,6 +107,23 @@ def _parser() -> argparse.ArgumentParser:
                          help="preview under the path of this URL instead of base_url's")
     preview.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     preview.set_defaults(command=_serve, output=None)  # a preview writes nothing
+
+    publish = commands.add_parser("publish", help="build, commit the site to gh-pages and push it")
+    _add_site_options(publish)
+    publish.add_argument("--remote", default="origin", help="git remote to push to (origin)")
+    publish.add_argument("--branch", default="gh-pages", help="Pages branch (gh-pages)")
+    publish.add_argument("--message", "-m", default=None, help="commit message")
+    publish.add_argument("--no-push", dest="push", action="store_false",
+                         help="commit locally only; the next publish pushes it")
+    publish.add_argument("--force", action="store_true",
+                         help="publish over a diverged remote branch (never over unseen commits)")
+    publish.set_defaults(command=_publish)
+
+    init_ci = commands.add_parser("init-ci", help="write a CI workflow that builds and deploys")
+    init_ci.add_argument("provider", choices=("github",), help="where the workflow runs")
+    init_ci.add_argument("--config", "-c", type=Path, default=None, help="path of briefgen.yaml")
+    init_ci.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    init_ci.set_defaults(command=_init_ci)
     return parser
 
 
@@ -146,9 +166,13 @@ def _build(args: argparse.Namespace) -> int:
     finally:
         if progress is not None:
             progress.clear()
-    shown_warnings = report.warnings if args.verbose or len(report.warnings) <= 20 else ()
     if not args.quiet:
-        _print_problems(shown_warnings, relative_to=config.root)
+        shown = report.warnings if args.verbose else report.warnings[:WARNINGS_SHOWN]
+        _print_problems(shown, relative_to=config.root)
+        if len(shown) < len(report.warnings):
+            hidden = len(report.warnings) - len(shown)
+            print(f"… and {_count(hidden, 'more warning')} (--verbose lists them all)",
+                  file=sys.stderr)
         print(_summary(report, config.root))
     return EXIT_OK
 
