@@ -13,15 +13,19 @@ event; and the tags.
 
 from __future__ import annotations
 
+import bisect
 import datetime
+import functools
 import itertools
+import operator
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
 
 from briefgen.extract.text import sentence_around, sentence_bounds, shorten
-from briefgen.identity import Identity, identify_actors
+from briefgen.identity import Identity, Occurrence, identify_actors
 from briefgen.model import (
     Actor,
     ActorRef,
@@ -118,11 +122,13 @@ def _placed(curated: DatedEvent, found: DatedEvent | None) -> DatedEvent:
     return replace(curated, text=found.text, start=found.start, end=found.end)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def date_sort_key(value: str) -> tuple[int, int, int, str] | None:
     """Where an ISO-like value sits in time: (year, month, day, rest), or None if it has no place.
 
     Less precise values sort before more precise ones of the same period (`2022` before
-    `2022-01` before `2022-01-10`), which is how a timeline reads.
+    `2022-01` before `2022-01-10`), which is how a timeline reads. Cached: a site places the
+    same few thousand values many times (timeline, pages, charts, exports).
     """
     match = _CALENDAR_VALUE.match(value)
     if match is None:
@@ -146,8 +152,11 @@ def publication_sort_key(briefing: Briefing) -> tuple[str, str]:
     return (published.isoformat() + "T00:00:00", briefing.slug)
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def tag_slug(name: str) -> str:
-    """The URL name of a tag (`tags/<slug>/`): lower-case ASCII words joined by hyphens."""
+    """The URL name of a tag (`tags/<slug>/`): lower-case ASCII words joined by hyphens.
+
+    Cached: every page that lists a briefing writes its tags' links."""
     return url_name(name, "tag")
 
 
@@ -160,33 +169,7 @@ def assemble_site(
 
     `canonical_actors` are those of the site's `actors.yaml` (`briefgen.load_actors`).
     """
-    ordered = sorted(briefings, key=publication_sort_key, reverse=True)
-    identities = identify_actors(ordered, canonical_actors)
-    refs = _actor_refs(identities, config.language)
-    ref_of: dict[str, list[ActorRef | None]] = {b.slug: [None] * len(b.actors) for b in ordered}
-    for identity, ref in zip(identities, refs, strict=True):
-        for occurrence in identity.occurrences:
-            ref_of[occurrence.briefing.slug][occurrence.position] = ref
-    sentences = {b.slug: sentence_bounds(b.article_text) for b in ordered}
-    timeline = site_timeline(ordered, ref_of, sentences)
-    companions = _companions(ref_of.values())
-    events: dict[str, list[TimelineEntry]] = {}
-    for entry in timeline:
-        for involved in entry.actors:
-            events.setdefault(involved.slug, []).append(entry)
-    actors = [
-        _site_actor(
-            identity, ref, companions.get(ref.slug, []), events.get(ref.slug, []), sentences
-        )
-        for identity, ref in zip(identities, refs, strict=True)
-    ]
-    return Site(
-        config=config,
-        briefings=tuple(ordered),
-        tags=tuple(_tags(ordered)),
-        actors=tuple(sorted(actors, key=lambda a: (name_key(a.name), a.slug))),
-        timeline=tuple(timeline),
-    )
+    return Assembler().assemble(config, briefings, canonical_actors)
 
 
 #: For each briefing (by slug), the site actor each of its actors is, in the briefing's order.
@@ -195,6 +178,197 @@ ActorRefs = Mapping[str, Sequence[ActorRef | None]]
 Sentences = Mapping[str, list[tuple[int, int]]]
 #: How many of the site actors' companions (other actors of the same briefings) a page lists.
 MAX_COMPANIONS = 8
+#: A timeline entry with the key that places it on the site's timeline.
+PlacedEntry = tuple[tuple[tuple[int, int, int, str], tuple[str, str], int], TimelineEntry]
+
+V = TypeVar("V")
+
+
+class _Kept(Generic[V]):
+    """Values kept from one build to the next under the identity of the objects they were made
+    from (held alive here, so an id is never another object's), and an `extra` input compared
+    with `==`. `sweep` forgets what the last build did not ask for."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[int, ...], tuple[tuple[object, ...], object, V]] = {}
+        self._asked: dict[tuple[int, ...], tuple[tuple[object, ...], object, V]] = {}
+
+    def get(self, owners: tuple[object, ...], make: Callable[[], V], extra: object = None) -> V:
+        key = tuple(map(id, owners))
+        known = self._asked.get(key) or self._kept.get(key)
+        value = known[2] if known is not None and known[1] == extra else make()
+        self._asked[key] = (owners, extra, value)
+        return value
+
+    def sweep(self) -> None:
+        self._kept, self._asked = self._asked, {}
+
+
+@dataclass(frozen=True, slots=True)
+class _Cast:
+    """Who is who across the site: the identities, the page of each (`refs[i]` for
+    `identities[i]`), each briefing's actors' pages (`ref_of`), and each actor's companions."""
+
+    identities: list[Identity]
+    refs: list[ActorRef]
+    ref_of: dict[str, tuple[ActorRef | None, ...]]
+    companions: dict[str, list[Companion]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Chronology:
+    """The timeline made of each briefing's placed events (`sources`), and each actor's events."""
+
+    sources: tuple[list[PlacedEntry], ...]
+    timeline: tuple[TimelineEntry, ...]
+    events: dict[str, list[TimelineEntry]]
+
+
+class Assembler:
+    """Assembles the same project again and again (for `serve`), redoing only what changed.
+
+    Unchanged files give the very same `Briefing` and `Extraction` objects (the loader's memo,
+    the extraction cache), so a briefing's own work (merging, sentences, dated events, its
+    actors' entries) is kept under those objects; the site-wide steps reuse their last result
+    when everything they read compares equal. The result always equals `assemble_site`'s.
+
+        assembler = Assembler()
+        merged = [assembler.merge(b, e) for b, e in zip(briefings, extractions)]
+        site = assembler.assemble(config, merged, canonical_actors)
+    """
+
+    def __init__(self) -> None:
+        self._merged: _Kept[Briefing] = _Kept()
+        self._sentences: _Kept[list[tuple[int, int]]] = _Kept()
+        self._events: _Kept[list[PlacedEntry]] = _Kept()
+        self._site_actors: _Kept[SiteActor] = _Kept()
+        self._cast: tuple[object, _Cast] | None = None
+        self._chronology = _Chronology((), (), {})
+
+    def merge(self, briefing: Briefing, extraction: Extraction) -> Briefing:
+        """`merge_briefing`, kept while `briefing` and `extraction` are the same objects."""
+        return self._merged.get(
+            (briefing, extraction), functools.partial(merge_briefing, briefing, extraction)
+        )
+
+    def assemble(
+        self,
+        config: SiteConfig,
+        briefings: Iterable[Briefing],
+        canonical_actors: Sequence[CanonicalActor] = (),
+    ) -> Site:
+        """`assemble_site` of these briefings, reusing what earlier calls made."""
+        ordered = sorted(briefings, key=publication_sort_key, reverse=True)
+        cast = self._who_is_who(ordered, canonical_actors, config.language)
+        sentences = {
+            b.slug: self._sentences.get((b,), functools.partial(sentence_bounds, b.article_text))
+            for b in ordered
+        }
+        chronology = self._chronicle(ordered, cast.ref_of, sentences)
+        actors = [
+            self._site_actors.get(
+                (identity,),
+                functools.partial(
+                    _site_actor,
+                    identity,
+                    ref,
+                    cast.companions.get(ref.slug, []),
+                    chronology.events.get(ref.slug, []),
+                    sentences,
+                ),
+                (ref, cast.companions.get(ref.slug), chronology.events.get(ref.slug)),
+            )
+            for identity, ref in zip(cast.identities, cast.refs, strict=True)
+        ]
+        for kept in (self._merged, self._sentences, self._events, self._site_actors):
+            kept.sweep()
+        return Site(
+            config=config,
+            briefings=tuple(ordered),
+            tags=tuple(_tags(ordered)),
+            actors=tuple(sorted(actors, key=lambda a: (name_key(a.name), a.slug))),
+            timeline=chronology.timeline,
+        )
+
+    def _who_is_who(
+        self, ordered: Sequence[Briefing], canonical: Sequence[CanonicalActor], language: str
+    ) -> _Cast:
+        """The site's cast; the last one (with these briefings in it) when every input of
+        `identify_actors` and of the pages' names is equal to last time's."""
+        signature = (language, tuple(canonical), tuple((b.slug, b.lang, b.actors) for b in ordered))
+        if self._cast is not None and self._cast[0] == signature:
+            known = self._cast[1]
+            cast = replace(known, identities=_with_briefings(known.identities, ordered))
+        else:
+            earlier = {ref: ref for ref in self._cast[1].refs} if self._cast else {}
+            cast = _cast(ordered, canonical, language, earlier)
+        self._cast = (signature, cast)
+        return cast
+
+    def _chronicle(
+        self, ordered: Sequence[Briefing], ref_of: ActorRefs, sentences: Sentences
+    ) -> _Chronology:
+        """The timeline, each briefing's events made again only when it or its actors' pages
+        changed, and sorted again only when one of them was."""
+        sources = tuple(
+            self._events.get(
+                (b,),
+                functools.partial(_briefing_events, b, ref_of[b.slug], sentences[b.slug]),
+                ref_of[b.slug],
+            )
+            for b in ordered
+        )
+        known = self._chronology
+        if len(sources) != len(known.sources) or not all(map(operator.is_, sources, known.sources)):
+            self._chronology = _chronology(sources)
+        return self._chronology
+
+
+def _with_briefings(identities: Sequence[Identity], ordered: Sequence[Briefing]) -> list[Identity]:
+    """The same identities, their occurrences in `ordered`'s briefing objects (which hold equal
+    actors at the same positions); an identity whose briefings are all the same stays itself."""
+    current = {b.slug: b for b in ordered}
+    fresh = []
+    for identity in identities:
+        if all(current[o.briefing.slug] is o.briefing for o in identity.occurrences):
+            fresh.append(identity)
+            continue
+        occurrences = []
+        for occurrence in identity.occurrences:
+            briefing = current[occurrence.briefing.slug]
+            position = occurrence.position
+            occurrences.append(Occurrence(briefing, briefing.actors[position], position))
+        fresh.append(Identity(identity.canonical, tuple(occurrences)))
+    return fresh
+
+
+def _cast(
+    ordered: Sequence[Briefing],
+    canonical: Sequence[CanonicalActor],
+    language: str,
+    earlier: Mapping[ActorRef, ActorRef],
+) -> _Cast:
+    """Who is who; refs equal to `earlier` ones are those very objects, so that what is keyed
+    on them compares fast."""
+    identities = identify_actors(ordered, canonical)
+    refs = [earlier.get(ref, ref) for ref in _actor_refs(identities, language)]
+    ref_of: dict[str, list[ActorRef | None]] = {b.slug: [None] * len(b.actors) for b in ordered}
+    for identity, ref in zip(identities, refs, strict=True):
+        for occurrence in identity.occurrences:
+            ref_of[occurrence.briefing.slug][occurrence.position] = ref
+    companions = _companions(ref_of.values())
+    return _Cast(identities, refs, {slug: tuple(r) for slug, r in ref_of.items()}, companions)
+
+
+def _chronology(sources: tuple[list[PlacedEntry], ...]) -> _Chronology:
+    placed = [item for source in sources for item in source]
+    placed.sort(key=lambda item: item[0])
+    timeline = tuple(entry for _, entry in placed)
+    events: dict[str, list[TimelineEntry]] = {}
+    for entry in timeline:
+        for involved in entry.actors:
+            events.setdefault(involved.slug, []).append(entry)
+    return _Chronology(sources, timeline, events)
 
 
 def _actor_refs(identities: Sequence[Identity], site_language: str) -> list[ActorRef]:
@@ -230,39 +404,54 @@ def site_timeline(
     of the briefing's own list. Each event involves the briefing's actors that its description
     names, and, for an event found in the article, those mentioned in its sentence.
     """
-    placed: list[tuple[tuple[tuple[int, int, int, str], tuple[str, str], int], TimelineEntry]] = []
-    for briefing in briefings:
-        named = [
-            (ref, actor, _names(actor))
-            for ref, actor in zip(ref_of[briefing.slug], briefing.actors, strict=True)
-            if ref is not None
-        ]
-        for index, event in enumerate(briefing.dates):
-            when = date_sort_key(event.value)
-            if when is None:
-                continue
-            actors = _involved(event, named, sentences[briefing.slug])
-            entry = TimelineEntry(f"event-{briefing.slug}-{index + 1}", event, briefing, actors)
-            placed.append(((when, publication_sort_key(briefing), index), entry))
-    return [entry for _, entry in sorted(placed, key=lambda item: item[0])]
+    sources = tuple(_briefing_events(b, ref_of[b.slug], sentences[b.slug]) for b in briefings)
+    return list(_chronology(sources).timeline)
+
+
+def _briefing_events(
+    briefing: Briefing, refs: Sequence[ActorRef | None], sentences: list[tuple[int, int]]
+) -> list[PlacedEntry]:
+    """The briefing's events that have a place in time, each with its place (`site_timeline`)."""
+    named = [
+        (ref, _names(actor), sorted(m.start for m in actor.mentions))
+        for ref, actor in zip(refs, briefing.actors, strict=True)
+        if ref is not None
+    ]
+    published = publication_sort_key(briefing)
+    placed: list[PlacedEntry] = []
+    for index, event in enumerate(briefing.dates):
+        when = date_sort_key(event.value)
+        if when is None:
+            continue
+        actors = _involved(event, named, sentences)
+        entry = TimelineEntry(f"event-{briefing.slug}-{index + 1}", event, briefing, actors)
+        placed.append(((when, published, index), entry))
+    return placed
 
 
 def _involved(
     event: DatedEvent,
-    named: Sequence[tuple[ActorRef, Actor, set[str]]],
+    named: Sequence[tuple[ActorRef, set[str], list[int]]],
     sentences: list[tuple[int, int]],
 ) -> tuple[ActorRef, ...]:
-    """The site actors among `named` (a briefing's actors, with their name keys) that the event's
-    description names or that its sentence in the article mentions."""
+    """The site actors among `named` (a briefing's actors, with their name keys and the sorted
+    offsets of their mentions) that the event's description names or that its sentence in the
+    article mentions. Offsets are searched by bisection: a briefing has many events and many
+    mentions, and a scan of every mention per event made this quadratic."""
     described = f" {name_key(event.event or event.text)} "
     start, end = sentence_around(sentences, event.start) if event.start is not None else (0, 0)
     involved = [
         ref
-        for ref, actor, keys in named
-        if any(f" {key} " in described for key in keys)
-        or any(start <= mention.start < end for mention in actor.mentions)
+        for ref, keys, starts in named
+        if _any_between(starts, start, end) or any(f" {key} " in described for key in keys)
     ]
     return tuple(dict.fromkeys(involved))
+
+
+def _any_between(ascending: Sequence[int], start: int, end: int) -> bool:
+    """Whether some value of `ascending` is in `[start, end)`."""
+    index = bisect.bisect_left(ascending, start)
+    return index < len(ascending) and ascending[index] < end
 
 
 def _companions(present: Iterable[Sequence[ActorRef | None]]) -> dict[str, list[Companion]]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from briefgen.assemble import assemble_site, merge_briefing
+from briefgen.assemble import Assembler
 from briefgen.cache import CACHE_DIR, ExtractionCache, extraction_key
 from briefgen.errors import BuildFailed, Problem, errors_in, warning
 from briefgen.extract import extract, supported_languages
@@ -28,7 +28,7 @@ from briefgen.extract.langdata import base_language
 from briefgen.load import LoadMemo, load_briefings
 from briefgen.load_actors import load_actors
 from briefgen.model import Briefing, Extraction, Published, SiteConfig
-from briefgen.render import render_site
+from briefgen.render import Renderer
 from briefgen.write import write_site
 
 #: Below this many cache misses a process pool costs more (start-up, imports) than it saves.
@@ -79,6 +79,8 @@ def build_in_memory(
     drafts: bool = False,
     cache: ExtractionCache | None = None,
     memo: LoadMemo | None = None,
+    assembler: Assembler | None = None,
+    renderer: Renderer | None = None,
     progress: Progress | None = None,
 ) -> BuiltSite:
     """Every stage but `write`: the site as `{path: bytes}`, for writing or for serving."""
@@ -90,8 +92,10 @@ def build_in_memory(
         raise BuildFailed(problems)
     problems += _language_warnings(config, briefings)
     extractions = extract_all(briefings, cache or ExtractionCache(), progress)
-    assembled = [merge_briefing(b, e) for b, e in zip(briefings, extractions, strict=True)]
-    rendered = render_site(assemble_site(config, assembled, canonical_actors))
+    assembler = assembler or Assembler()
+    assembled = [assembler.merge(b, e) for b, e in zip(briefings, extractions, strict=True)]
+    site = assembler.assemble(config, assembled, canonical_actors)
+    rendered = (renderer or Renderer()).render(site)
     problems += rendered.problems
     report = BuildReport(
         output=config.output,
@@ -115,6 +119,8 @@ class SiteBuilder:
         self._load_config = load_config
         self._drafts = drafts
         self._memo = LoadMemo()
+        self._assembler = Assembler()
+        self._renderer = Renderer()
         self._cache: ExtractionCache | None = None
 
     def build(self) -> BuiltSite:
@@ -122,7 +128,14 @@ class SiteBuilder:
         config = self._load_config()
         if self._cache is None:
             self._cache = ExtractionCache(config.root / CACHE_DIR)
-        return build_in_memory(config, drafts=self._drafts, cache=self._cache, memo=self._memo)
+        return build_in_memory(
+            config,
+            drafts=self._drafts,
+            cache=self._cache,
+            memo=self._memo,
+            assembler=self._assembler,
+            renderer=self._renderer,
+        )
 
 
 def extract_briefing(briefing: Briefing) -> Extraction:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from xml.etree import ElementTree
 
 from briefgen.errors import Problem, warning
@@ -49,25 +49,52 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EPOCH = "1970-01-01T00:00:00Z"
 
 
-def site_files(site: Site, page_paths: Iterable[str]) -> tuple[dict[str, bytes], list[Problem]]:
+#: Keeps a file's bytes from one build to the next: `memo(name, key, make)` gives the bytes
+#: kept under `name` when `key` equals the one they were made from, else `make()`.
+FileMemo = Callable[[str, object, Callable[[], bytes]], bytes]
+
+
+def _no_memo(name: str, key: object, make: Callable[[], bytes]) -> bytes:
+    return make()
+
+
+def site_files(
+    site: Site, page_paths: Iterable[str], memo: FileMemo = _no_memo
+) -> tuple[dict[str, bytes], list[Problem]]:
     """The feeds, the sitemap of `page_paths` (the site's HTML pages) and `robots.txt`.
 
     Without a `base_url`, only `robots.txt`, and a warning that says what is missing and why.
+    A feed is made again only when the briefings it carries changed (see `memo`).
     """
     config = site.config
     if not config.base_url:
         return {ROBOTS_PATH: robots_txt(config)}, [_no_base_url_warning(config)]
-    files = {FEED_PATH: atom_feed(config, site.briefings, FEED_PATH, "index.html", config.title)}
+    files = {FEED_PATH: _feed(config, site.briefings, FEED_PATH, "index.html", config.title, memo)}
     by_slug = {briefing.slug: briefing for briefing in site.briefings}
     for tag in site.tags:
         tagged = [by_slug[slug] for slug in tag.briefings if slug in by_slug]
         title = f"{config.title} · {tag.name}"
         feed_path = tag_feed_path(tag)
-        files[feed_path] = atom_feed(config, tagged, feed_path, tag_path(tag), title)
+        files[feed_path] = _feed(config, tagged, feed_path, tag_path(tag), title, memo)
     lastmod = {briefing_path(b): b.published_day.isoformat() for b in site.briefings}
     files[SITEMAP_PATH] = sitemap_xml(config, page_paths, lastmod)
     files[ROBOTS_PATH] = robots_txt(config)
     return files, []
+
+
+def _feed(
+    config: SiteConfig,
+    briefings: Sequence[Briefing],
+    path: str,
+    page: str,
+    title: str,
+    memo: FileMemo,
+) -> bytes:
+    """`atom_feed`, kept under the briefings it carries (their publication written out: equal
+    moments in two zones are written differently)."""
+    shown = tuple(briefings[:FEED_ENTRIES])
+    key = (config, shown, tuple(b.published.isoformat() for b in shown), page, title)
+    return memo(path, key, lambda: atom_feed(config, shown, path, page, title))
 
 
 def _no_base_url_warning(config: SiteConfig) -> Problem:

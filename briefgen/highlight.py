@@ -28,7 +28,7 @@ from html.parser import HTMLParser
 
 from briefgen.model import Actor, ActorRef, Briefing, DatedEvent, Site
 from briefgen.names import name_pattern
-from briefgen.paths import actor_path, timeline_event_path
+from briefgen.paths import TIMELINE_PAGE, actor_path
 from briefgen.sanitize import SafeHtml, markdown_to_html
 
 #: Elements whose text is never marked: a link inside a link is invalid, code is literal, and a
@@ -49,23 +49,69 @@ class Mark:
     classes: str
 
 
-class ArticleLinks:
-    """Where each briefing's actors and dates lead on the site, looked up once per build."""
+#: Where a briefing's actors and dates lead (`ArticleLinks.targets`).
+Targets = tuple[tuple[ActorRef | None, ...], tuple[str, ...]]
 
-    def __init__(self, site: Site) -> None:
-        self._actors: dict[tuple[str, Actor], ActorRef] = {
-            (appearance.briefing.slug, actor): site_actor.ref
-            for site_actor in site.actors
-            for appearance in site_actor.appearances
-            for actor in appearance.actors
-        }
-        self._events: dict[tuple[str, DatedEvent], str] = {
-            (entry.briefing.slug, entry.event): entry.anchor for entry in site.timeline
-        }
+
+def front_page_event(anchor: str) -> str:
+    """An event's place on the timeline's front page, for callers that know no other layout."""
+    return f"{TIMELINE_PAGE}#{anchor}"
+
+
+class ArticleLinks:
+    """Where each briefing's actors and dates lead on the site, looked up once per build.
+
+    `event_path` gives a timeline event's place (page and id) from its anchor: the timeline is
+    cut into pages, and only the renderer knows which holds an event.
+    """
+
+    def __init__(self, site: Site, event_path: Callable[[str], str] = front_page_event) -> None:
+        # Actors are looked up by identity first (the site's appearances hold the briefings' own
+        # actor objects): hashing an actor hashes all its mentions, and a site has thousands.
+        self._actors: dict[str, dict[int, tuple[Actor, ActorRef]]] = {}
+        for site_actor in site.actors:
+            ref = site_actor.ref
+            for appearance in site_actor.appearances:
+                own = self._actors.setdefault(appearance.briefing.slug, {})
+                for actor in appearance.actors:
+                    own[id(actor)] = (actor, ref)
+        self._events: dict[str, dict[int, tuple[DatedEvent, str]]] = {}
+        for entry in site.timeline:
+            own_events = self._events.setdefault(entry.briefing.slug, {})
+            own_events[id(entry.event)] = (entry.event, event_path(entry.anchor))
+        self._targets: dict[str, tuple[Briefing, Targets]] = {}
 
     def actor(self, briefing: Briefing, actor: Actor) -> ActorRef | None:
-        """The site actor a briefing's actor is, if it has a page."""
-        return self._actors.get((briefing.slug, actor))
+        """The site actor a briefing's actor is (the same or an equal one), if it has a page."""
+        own = self._actors.get(briefing.slug, {})
+        known = own.get(id(actor))
+        if known is not None and known[0] is actor:
+            return known[1]
+        return next((ref for kept, ref in own.values() if kept == actor), None)
+
+    def event(self, briefing: Briefing, event: DatedEvent) -> str | None:
+        """The timeline place (page and id) of a briefing's event (the same or an equal one),
+        if it is on the timeline."""
+        own = self._events.get(briefing.slug, {})
+        known = own.get(id(event))
+        if known is not None and known[0] is event:
+            return known[1]
+        return next((path for kept, path in own.values() if kept == event), None)
+
+    def targets(self, briefing: Briefing) -> Targets:
+        """Everything the briefing's marks depend on beyond the briefing itself: the site actor
+        of each of its actors, and the timeline place of each of its dates ("" for none).
+
+        Found once per briefing: its page and its JSON export both ask."""
+        known = self._targets.get(briefing.slug)
+        if known is not None and known[0] is briefing:
+            return known[1]
+        targets = (
+            tuple(self.actor(briefing, actor) for actor in briefing.actors),
+            tuple(self.event(briefing, event) or "" for event in briefing.dates),
+        )
+        self._targets[briefing.slug] = (briefing, targets)
+        return targets
 
     def marks(self, briefing: Briefing) -> list[Mark]:
         """Every actor and date mark of the briefing's article, in text order, not overlapping."""
@@ -91,10 +137,9 @@ class ArticleLinks:
 
     def _date_marks(self, briefing: Briefing) -> Iterator[Mark]:
         for event in briefing.dates:
-            anchor = self._events.get((briefing.slug, event))
-            if anchor is None or event.start is None or event.end is None or not event.text:
+            target = self.event(briefing, event)
+            if target is None or event.start is None or event.end is None or not event.text:
                 continue
-            target = timeline_event_path(anchor)
             yield Mark(event.start, event.end, event.text, target, "mention mention-date")
 
 

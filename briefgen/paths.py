@@ -17,7 +17,8 @@ NOT_FOUND_PAGE = "404.html"
 SEARCH_PAGE = "search/index.html"
 ACTORS_PAGE = "actors/index.html"
 TAGS_PAGE = "tags/index.html"
-TIMELINE_PAGE = "timeline/index.html"
+TIMELINE_FOLDER = "timeline/"
+TIMELINE_PAGE = TIMELINE_FOLDER + INDEX_PAGE
 
 
 def briefing_path(briefing: Briefing) -> str:
@@ -38,11 +39,6 @@ def tag_path(tag: Tag) -> str:
 def actor_path(actor: SiteActor | ActorRef) -> str:
     """Where an actor's page lives in the output."""
     return f"actors/{actor.slug}/index.html"
-
-
-def timeline_event_path(anchor: str) -> str:
-    """A timeline event's place on the timeline page (`TimelineEntry.anchor`)."""
-    return f"{TIMELINE_PAGE}#{anchor}"
 
 
 def tag_feed_path(tag: Tag) -> str:

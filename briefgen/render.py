@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import re
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import Any
+from pathlib import Path
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
 import yaml
@@ -45,7 +46,16 @@ import briefgen
 from briefgen.errors import BuildFailed, ConfigError, Problem, errors_in, warning
 from briefgen.feeds import site_files
 from briefgen.highlight import ArticleLinks, marked_article
-from briefgen.model import Briefing, DatedEvent, Published, Site, SiteConfig
+from briefgen.model import (
+    Actor,
+    ActorRef,
+    Briefing,
+    DatedEvent,
+    Published,
+    Site,
+    SiteConfig,
+    TimelineEntry,
+)
 from briefgen.paths import (
     NOT_FOUND_PAGE,
     SEARCH_PAGE,
@@ -53,7 +63,14 @@ from briefgen.paths import (
     briefing_path,
     rooted_url,
 )
-from briefgen.render_views import actor_image_files, site_view_pages, view_globals
+from briefgen.render_views import (
+    SiteRows,
+    TimelineLayout,
+    actor_image_files,
+    site_view_pages,
+    timeline_layout,
+    view_globals,
+)
 from briefgen.sanitize import SafeHtml, url_scheme
 from briefgen.search import search_files, site_documents
 from briefgen.structured_data import json_exports, json_ld_script
@@ -72,63 +89,214 @@ class RenderedSite:
 
 def render_site(site: Site) -> RenderedSite:
     """Render every page of `site` with its theme, and copy the theme's static assets."""
-    theme = find_theme(site.config)
-    translations, problems = read_translations(theme)
-    if errors_in(problems):
-        raise BuildFailed(problems)
-    catalogue = Catalogue(translations)
-    pages = [Page("index.html", "index.html", {})]
-    links = ArticleLinks(site)
-    for briefing in site.briefings:
-        article = render_article(briefing, links)
-        if article.removed:
-            problems.append(_unsafe_markup_warning(briefing, article, site.config.root))
-        context = briefing_context(briefing, article, catalogue, links)
-        pages.append(Page("briefing.html", briefing_path(briefing), context))
-    pages += site_wide_pages(site.config, theme)
-    pages += [Page(*v) for v in site_view_pages(site) if theme.has_template(v.template)]
-    every_page = {"site": site, "labels": catalogue.labels(site.config.language)}
-    environment = make_environment(theme, catalogue)
-    files = render_pages(environment, pages, every_page, theme, site.config.root)
-    files.update(static_assets(theme))
-    files.update(actor_image_files(site))
-    files.update(json_exports(site))
-    files.update(search_files(site_documents(site)))
-    feeds, feed_problems = site_files(site, list(files))
-    files.update(feeds)
-    return RenderedSite(files, problems + feed_problems)
+    return Renderer().render(site)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteChrome:
+    """What every page knows of the site: its config (`site.config.title`…), nothing that grows
+    with the archive, so that a page's inputs are exactly its own context."""
+
+    config: SiteConfig
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One page to render: its template, its path in the output, and its own context."""
+    """One page to render: its template, its path in the output, and its own context.
+
+    `key` is everything the page's bytes depend on beyond the theme and the config (compared
+    with `==`, so only immutable values), or None when that is unknown and the page is always
+    rendered. `finish` adds context that is costly to make (an article's HTML) and is a pure
+    function of `key`: it runs only when the page is rendered.
+    """
 
     template: str
     path: str
     context: Mapping[str, Any]
+    key: object = None
+    finish: Callable[[], Finished] | None = None
 
 
-def render_pages(
-    environment: Environment,
-    pages: Iterable[Page],
-    every_page: Mapping[str, Any],
-    theme: Theme,
-    root: Path,
-) -> dict[str, bytes]:
-    """Every page as UTF-8 bytes; a theme error on any page fails the build, naming each one."""
-    files: dict[str, bytes] = {}
-    problems: list[Problem] = []
-    for page in pages:
-        try:
-            template = environment.get_template(page.template)
-            html = template.render(page_path=page.path, **every_page, **page.context)
-        except TemplateError as error:
-            problems.append(_template_problem(error, theme, root))
-        else:
-            files[page.path] = html.encode("utf-8")
-    if problems:
-        raise BuildFailed(dict.fromkeys(problems))
-    return files
+class Renderer:
+    """Renders the same project again and again (for `serve`), reusing what did not change.
+
+    Each page's bytes are kept with the key of its inputs (`Page.key`); a page whose key is
+    equal to last time's is not rendered again. A change of theme file, label or config
+    forgets everything. The result is always byte-identical to a fresh `render_site`.
+
+        renderer = Renderer()
+        rendered = renderer.render(site)    # after each build, with the newly assembled site
+    """
+
+    def __init__(self) -> None:
+        self._theme_key = b""
+        self._config: SiteConfig | None = None
+        self._environment: Environment | None = None
+        self._pages: Memo[tuple[bytes, tuple[Problem, ...]]] = Memo()
+        self._files: Memo[bytes] = Memo()
+        self._words: Memo[list[str]] = Memo()
+        self._rows: SiteRows | None = None
+        self._layout: tuple[tuple[TimelineEntry, ...], TimelineLayout] | None = None
+        self.rendered_pages = 0
+
+    def render(self, site: Site) -> RenderedSite:
+        """Every output file of `site`; pages whose inputs are unchanged come from memory."""
+        theme = find_theme(site.config)
+        translations, problems = read_translations(theme)
+        if errors_in(problems):
+            raise BuildFailed(problems)
+        theme_key = theme_fingerprint(theme)
+        if theme_key != self._theme_key or site.config != self._config:
+            self._theme_key, self._config = theme_key, site.config
+            self._pages, self._files, self._words = Memo(), Memo(), Memo()
+            self._environment = None
+        catalogue = Catalogue(translations)
+        if self._environment is None:
+            self._environment = make_environment(theme, catalogue)
+        if self._layout is None or self._layout[0] is not site.timeline:
+            self._layout = (site.timeline, timeline_layout(site.timeline))
+        layout = self._layout[1]
+        self._rows = rows = SiteRows(site, layout, self._rows)
+        links = ArticleLinks(site, layout.event_path)
+        pages = [briefing_page(b, links, catalogue, site.config.root) for b in site.briefings]
+        pages += site_wide_pages(site.config, theme)
+        pages += [
+            Page(v.template, v.path, v.context, v.context)
+            for v in site_view_pages(site, layout, rows)
+            if theme.has_template(v.template)
+        ]
+        every_page = {
+            "site": SiteChrome(site.config),
+            "labels": catalogue.labels(site.config.language),
+        }
+        files = self._render_pages(pages, every_page, theme, site.config.root, problems)
+        files.update(static_assets(theme))
+        files.update(actor_image_files(site))
+        files.update(json_exports(site, links, layout, self._files.get))
+        files.update(search_files(site_documents(site, links), self._words.get))
+        feeds, feed_problems = site_files(site, list(files), self._files.get)
+        files.update(feeds)
+        self._files.sweep()
+        self._words.sweep()
+        return RenderedSite(files, problems + feed_problems)
+
+    def _render_pages(
+        self,
+        pages: Iterable[Page],
+        every_page: Mapping[str, Any],
+        theme: Theme,
+        root: Path,
+        problems: list[Problem],
+    ) -> dict[str, bytes]:
+        """Every page as UTF-8 bytes, adding the warnings of their making to `problems`; a
+        theme error on any page fails the build, naming each."""
+        files: dict[str, bytes] = {}
+        errors: list[Problem] = []
+        for page in pages:
+            try:
+                html, warnings = self._pages.get(
+                    page.path, page.key, functools.partial(self._render_page, page, every_page)
+                )
+            except TemplateError as error:
+                errors.append(_template_problem(error, theme, root))
+                continue
+            files[page.path] = html
+            problems.extend(warnings)
+        if errors:
+            raise BuildFailed(dict.fromkeys(errors))
+        self._pages.sweep()
+        return files
+
+    def _render_page(
+        self, page: Page, every_page: Mapping[str, Any]
+    ) -> tuple[bytes, tuple[Problem, ...]]:
+        assert self._environment is not None
+        template = self._environment.get_template(page.template)
+        finished = page.finish() if page.finish else Finished({})
+        own = {**page.context, **finished.context}
+        html = template.render(page_path=page.path, **every_page, **own)
+        self.rendered_pages += 1
+        return html.encode("utf-8"), finished.problems
+
+
+T = TypeVar("T")
+
+
+class Memo(Generic[T]):
+    """Values kept by name with the key of their inputs, from one build to the next.
+
+    `get` gives the value kept under `name` when its key is equal (`==`) to `key`, else makes
+    it anew; a None key is never trusted. `sweep` then forgets the names this build did not ask
+    for, so a long preview does not keep removed pages.
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[object, T]] = {}
+        self._asked: dict[str, tuple[object, T]] = {}
+
+    def get(self, name: str, key: object, make: Callable[[], T]) -> T:
+        known = self._kept.get(name)
+        trusted = key is not None and known is not None and known[0] == key
+        value = known[1] if trusted and known is not None else make()
+        self._asked[name] = (key, value)
+        return value
+
+    def sweep(self) -> None:
+        self._kept, self._asked = self._asked, {}
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """The costly part of a page's context, and the warnings making it gave."""
+
+    context: Mapping[str, Any]
+    problems: tuple[Problem, ...] = ()
+
+
+def briefing_page(
+    briefing: Briefing, links: ArticleLinks, catalogue: Catalogue, root: Path
+) -> Page:
+    """A briefing's page: its key is the briefing itself (its publication written out, since
+    equal moments in two zones read differently) and where its actors and dates link to."""
+    targets = links.targets(briefing)
+    key = (briefing, briefing.published.isoformat(), targets)
+    actor_pages = ActorPages(briefing.actors, targets[0])
+
+    def finish() -> Finished:
+        article = render_article(briefing, links)
+        context = briefing_context(briefing, article, catalogue, actor_pages)
+        if not article.removed:
+            return Finished(context)
+        return Finished(context, (_unsafe_markup_warning(briefing, article.removed, root),))
+
+    return Page("briefing.html", briefing_path(briefing), {}, key, finish)
+
+
+@dataclass(frozen=True, slots=True)
+class ActorPages:
+    """The site actor each of a briefing's actors is (`refs[i]` for `actors[i]`), for
+    `actor_ref(actor)` in `briefing.html` and the JSON-LD."""
+
+    actors: tuple[Actor, ...]
+    refs: tuple[ActorRef | None, ...]
+
+    def __call__(self, actor: Actor) -> ActorRef | None:
+        for own, ref in zip(self.actors, self.refs, strict=True):
+            if own == actor:
+                return ref
+        return None
+
+
+def theme_fingerprint(theme: Theme) -> bytes:
+    """A digest of every file of the theme's folders (templates, static files, labels): any
+    edit to the theme re-renders every page."""
+    digest = hashlib.blake2b(theme.name.encode())
+    for folder in theme.folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(f"\0{path.relative_to(folder).as_posix()}\0".encode())
+                digest.update(path.read_bytes())
+    return digest.digest()
 
 
 # --- Themes -----------------------------------------------------------------------------------
@@ -299,6 +467,8 @@ class Catalogue:
     def __init__(self, translations: Translations) -> None:
         self._translations = translations
         self._labels: dict[str, Labels] = {}
+        self._dates: dict[tuple[str, type, str], str] = {}
+        self._plurals: dict[tuple[int, str, str], str] = {}
 
     def labels(self, lang: str) -> Labels:
         key = language_key(lang)
@@ -317,7 +487,18 @@ class Catalogue:
             raise TemplateRuntimeError(f"no label {key!r} in the theme's i18n files") from None
 
     def format_date(self, value: str | Published, lang: str) -> str:
-        """`value` (an ISO 8601 string or a date) as a reader of `lang` writes it."""
+        """`value` (an ISO 8601 string or a date) as a reader of `lang` writes it.
+
+        Remembered: a site writes the same days on many pages, and Babel is slow. The key
+        writes a moment out, since equal moments in two zones are written differently.
+        """
+        key = (value if isinstance(value, str) else value.isoformat(), type(value), lang)
+        written = self._dates.get(key)
+        if written is None:
+            written = self._dates[key] = self._format_date(value, lang)
+        return written
+
+    def _format_date(self, value: str | Published, lang: str) -> str:
         locale = babel_locale(lang)
         if isinstance(value, datetime.datetime | datetime.date):
             return format_moment(value, locale)
@@ -326,6 +507,13 @@ class Catalogue:
 
     def plural(self, count: int, key: str, lang: str) -> str:
         """The `{count}` text of label `key` in the plural form `lang` uses for `count`."""
+        remembered = (count, key, lang)
+        text = self._plurals.get(remembered)
+        if text is None:
+            text = self._plurals[remembered] = self._plural(count, key, lang)
+        return text
+
+    def _plural(self, count: int, key: str, lang: str) -> str:
         locale = babel_locale(lang)
         forms = self._entry(lang, key)
         if isinstance(forms, str):
@@ -491,22 +679,32 @@ def relative_url(target: str, from_page: str) -> str:
 
     Every internal link is relative, so one build works opened from disk, served at `/`, or
     served under a sub-path (`/repo/`). `target` may end with `/` (a folder) or carry a `#part`.
+    Plain string work: a page of a large site writes hundreds of links.
     """
     path, _, fragment = target.partition("#")
     if not path:
         return "#" + quote(fragment, safe="")
-    page_folder = PurePosixPath(from_page).parent.parts
-    target_parts = PurePosixPath(path).parts
+    page_folder = _parts(from_page)[:-1]
+    target_parts = _parts(path)
     shared = 0
     for ours, theirs in zip(page_folder, target_parts, strict=False):
         if ours != theirs:
             break
         shared += 1
-    steps = [".."] * (len(page_folder) - shared) + list(target_parts[shared:])
-    url = quote("/".join(steps), safe="/") or "."
+    steps = "/".join([".."] * (len(page_folder) - shared) + target_parts[shared:])
+    url = (steps if _URL_SAFE.fullmatch(steps) else quote(steps, safe="/")) or "."
     if path.endswith("/") and not url.endswith("/"):
         url += "/"
     return url + ("#" + quote(fragment, safe="") if fragment else "")
+
+
+def _parts(path: str) -> list[str]:
+    """The names of a POSIX path, as `PurePosixPath(path).parts` has them for a relative path
+    (empty names and `.` dropped), or `[""]`-free for an empty one."""
+    return [part for part in path.split("/") if part and part != "."]
+
+
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.~/-]*")
 
 
 @pass_context
@@ -557,13 +755,14 @@ def site_wide_pages(config: SiteConfig, theme: Theme) -> list[Page]:
     """The search page, and the 404 page whose links start at the root of `base_url`'s path,
     because a host serves it in place of any missing page, at whatever depth.
 
-    Both are optional: a theme of the site's own that has no `search.html` or `404.html` gets
+    Neither reads anything beyond the config and the theme (their key is empty). Both are
+    optional: a theme of the site's own that has no `search.html` or `404.html` gets
     no such page (its own pages have no search box to send readers there).
     """
     rooted = functools.partial(rooted_url, config.base_url)
     pages = [
-        Page("search.html", SEARCH_PAGE, {}),
-        Page("404.html", NOT_FOUND_PAGE, {"url": rooted}),
+        Page("search.html", SEARCH_PAGE, {}, key=()),
+        Page("404.html", NOT_FOUND_PAGE, {"url": rooted}, key=()),
     ]
     return [page for page in pages if theme.has_template(page.template)]
 
@@ -577,12 +776,15 @@ def render_article(briefing: Briefing, links: ArticleLinks | None = None) -> Saf
 
 
 def briefing_context(
-    briefing: Briefing, article: SafeHtml, catalogue: Catalogue, links: ArticleLinks | None = None
+    briefing: Briefing,
+    article: SafeHtml,
+    catalogue: Catalogue,
+    actor_pages: Callable[[Actor], ActorRef | None] | None = None,
 ) -> dict[str, Any]:
     """What `briefing.html` gets beyond every page's context (see themes/default/README.md)."""
     timeline, other_dates = chronological(briefing.dates)
     return {
-        "actor_ref": functools.partial(links.actor, briefing) if links else lambda actor: None,
+        "actor_ref": actor_pages or ActorPages(briefing.actors, (None,) * len(briefing.actors)),
         "briefing": briefing,
         "briefing_labels": catalogue.labels(briefing.lang),
         "article_html": Markup(article.html),
@@ -592,8 +794,8 @@ def briefing_context(
     }
 
 
-def _unsafe_markup_warning(briefing: Briefing, article: SafeHtml, root: Path) -> Problem:
-    found = ", ".join(article.removed)
+def _unsafe_markup_warning(briefing: Briefing, removed: Sequence[str], root: Path) -> Problem:
+    found = ", ".join(removed)
     return warning(
         briefing.article_path,
         f"article: removed unsafe markup ({found})",

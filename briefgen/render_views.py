@@ -10,10 +10,11 @@ templates do that with the theme's filters.
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from briefgen.assemble import date_sort_key, tag_slug
 from briefgen.model import (
@@ -27,7 +28,15 @@ from briefgen.model import (
     TimelineEntry,
 )
 from briefgen.names import name_key
-from briefgen.paths import ACTORS_PAGE, TAGS_PAGE, TIMELINE_PAGE, actor_path, tag_path
+from briefgen.paths import (
+    ACTORS_PAGE,
+    INDEX_PAGE,
+    TAGS_PAGE,
+    TIMELINE_FOLDER,
+    TIMELINE_PAGE,
+    actor_path,
+    tag_path,
+)
 
 #: The density chart shows months over at most this many of the latest months with events; older
 #: events appear in a second chart, by year.
@@ -44,19 +53,344 @@ class ViewPage(NamedTuple):
     context: Mapping[str, Any]
 
 
-def site_view_pages(site: Site) -> list[ViewPage]:
-    """The actor index and pages, the timeline, the tag index and pages of `site`."""
+#: How many briefings a listing page shows (the index, a tag, an actor); more go to further
+#: pages, so no page grows with the archive.
+BRIEFINGS_PER_PAGE = 50
+#: How many events a timeline page shows at most; a longer period goes on further pages.
+EVENTS_PER_PAGE = 300
+#: A year with more events than this gets one page per month (its year-only events stay on the
+#: year's page, with the list of its months).
+YEAR_PAGE_LIMIT = 300
+#: How many of the latest events the timeline's front page shows under its chart.
+LATEST_EVENTS = 100
+#: How many of an actor's latest dated events its page shows (the timeline has them all).
+ACTOR_EVENTS = 20
+#: How many briefings an actor's page cites under each role.
+ROLE_SOURCES = 3
+
+
+# --- What listing pages show of a briefing, an actor, an event ----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingRow:
+    """What a list shows of a briefing: listing pages get these, never whole briefings, so a
+    page's inputs are only what it shows (and an edited article re-renders no listing)."""
+
+    slug: str
+    title: str
+    published: str
+    published_day: datetime.date
+    lang: str
+    summary: str
+    source: str
+    tags: tuple[str, ...]
+    actor_count: int
+    date_count: int
+
+
+def briefing_row(briefing: Briefing) -> BriefingRow:
+    return BriefingRow(
+        briefing.slug,
+        briefing.title,
+        briefing.published.isoformat(),
+        briefing.published_day,
+        briefing.lang,
+        briefing.summary,
+        briefing.source,
+        briefing.tags,
+        len(briefing.actors),
+        len(briefing.dates),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """A timeline entry as a page shows it: `text` is the event's description (or its words),
+    `briefing` the row of its briefing, `tags` the slugs of the briefing's tags (for filters)."""
+
+    anchor: str
+    value: str
+    text: str
+    briefing: BriefingRow
+    actors: tuple[ActorRef, ...]
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """Where one page sits among the pages of a list: `paths` of every page, 1-based `number`.
+
+    `links` are the page numbers a pager shows (the first, the last, and two either side of
+    this one), with 0 where numbers are left out.
+    """
+
+    number: int
+    paths: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.paths)
+
+    @property
+    def previous(self) -> str:
+        return self.paths[self.number - 2] if self.number > 1 else ""
+
+    @property
+    def next(self) -> str:
+        return self.paths[self.number] if self.number < self.count else ""
+
+    @property
+    def links(self) -> tuple[tuple[int, str], ...]:
+        shown = sorted(
+            {1, self.count, *range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)}
+        )
+        links: list[tuple[int, str]] = []
+        for number in shown:
+            if links and number > links[-1][0] + 1:
+                links.append((0, ""))
+            links.append((number, self.paths[number - 1]))
+        return tuple(links)
+
+
+def page_paths(first: str, count: int) -> tuple[str, ...]:
+    """The paths of `count` pages of a list whose first page is `first`: `index.html`,
+    `page/2/index.html`… beside it (`actors/x/index.html` → `actors/x/page/2/index.html`)."""
+    folder = first.removesuffix(INDEX_PAGE)
+    return (first, *(f"{folder}page/{n}/{INDEX_PAGE}" for n in range(2, count + 1)))
+
+
+T = TypeVar("T")
+
+
+def paginated(
+    first: str, items: Sequence[T], per_page: int
+) -> list[tuple[Pagination, Sequence[T]]]:
+    """`items` cut into pages of `per_page` (one empty page when there are none)."""
+    count = max(1, -(-len(items) // per_page))
+    paths = page_paths(first, count)
+    return [
+        (Pagination(number, paths), items[(number - 1) * per_page : number * per_page])
+        for number in range(1, count + 1)
+    ]
+
+
+# --- The pages ----------------------------------------------------------------------------------
+
+
+class SiteRows:
+    """The rows of one site, each made once: many pages list the same briefing or event.
+
+    Made with the rows of the last build (`earlier`), a row whose briefing or timeline entry is
+    the very same object is that row again, so that pages whose inputs did not change compare
+    equal to last time's at the cost of an identity check.
+    """
+
+    def __init__(self, site: Site, layout: TimelineLayout, earlier: SiteRows | None = None) -> None:
+        made_from = earlier._made_from if earlier else {}
+        self._made_from: dict[str, Briefing] = {b.slug: b for b in site.briefings}
+        self.briefings: dict[str, BriefingRow] = {
+            b.slug: earlier.briefings[b.slug]
+            if earlier and made_from.get(b.slug) is b
+            else briefing_row(b)
+            for b in site.briefings
+        }
+        self.tag_slugs = {
+            b.slug: tuple(dict.fromkeys(tag_slug(name) for name in b.tags)) for b in site.briefings
+        }
+        self.layout = layout
+        self._earlier_events = earlier._events if earlier else {}
+        self._events: dict[str, tuple[TimelineEntry, EventRow]] = {}
+        self._earlier_actors = earlier._actors if earlier else {}
+        self._actors: dict[str, tuple[SiteActor, tuple[str, ...], list[ViewPage]]] = {}
+        self._earlier_periods = earlier._periods if earlier else {}
+        self._periods: dict[str, tuple[object, ViewPage]] = {}
+
+    def event(self, entry: TimelineEntry) -> EventRow:
+        known = self._events.get(entry.anchor) or self._earlier_events.get(entry.anchor)
+        row = known[1] if known is not None and known[0] is entry else self._event(entry)
+        self._events[entry.anchor] = (entry, row)
+        return row
+
+    def actor_pages(self, actor: SiteActor) -> list[ViewPage]:
+        """`actor_pages` of `actor`, the last build's when the actor is the very same object
+        (its briefings and events the same, so their rows too) and its events on the same
+        timeline pages."""
+        event_pages = _event_pages(actor, self.layout)
+        known = self._actors.get(actor.slug) or self._earlier_actors.get(actor.slug)
+        if known is not None and known[0] is actor and known[1] == event_pages:
+            pages = known[2]
+        else:
+            pages = actor_pages(actor, self)
+        self._actors[actor.slug] = (actor, event_pages, pages)
+        return pages
+
+    def period_page(
+        self, period: PeriodPage, years: tuple[TimelinePeriod, ...], choices: TagChoices
+    ) -> ViewPage:
+        """`period_page`, the last build's when the period holds the very same entries and
+        the years and tag choices are equal."""
+        path = period.pagination.paths[period.pagination.number - 1]
+        key = (period, years, choices.key)
+        known = self._periods.get(path) or self._earlier_periods.get(path)
+        page = known[1] if known is not None and known[0] == key else None
+        page = page or period_page(period, years, choices, self)
+        self._periods[path] = (key, page)
+        return page
+
+    def _event(self, entry: TimelineEntry) -> EventRow:
+        slug = entry.briefing.slug
+        event = entry.event
+        return EventRow(
+            entry.anchor,
+            event.value,
+            event.event or event.text,
+            self.briefings[slug],
+            entry.actors,
+            self.tag_slugs[slug],
+        )
+
+
+def site_view_pages(
+    site: Site, layout: TimelineLayout | None = None, rows: SiteRows | None = None
+) -> list[ViewPage]:
+    """The index, the actor index and pages, the timeline, the tag index and pages of `site`;
+    `rows` are the site's rows when the caller keeps them (see `SiteRows`)."""
+    layout = layout or timeline_layout(site.timeline)
+    rows = rows or SiteRows(site, layout)
+    pages = index_pages(site, rows)
+    kinds = tuple(actors_by_kind(site.actors))
+    pages.append(
+        ViewPage("actors.html", ACTORS_PAGE, {"kinds": kinds, "actors_total": len(site.actors)})
+    )
+    for actor in site.actors:
+        pages += rows.actor_pages(actor)
+    pages += timeline_pages(site, rows)
+    pages.append(ViewPage("tags.html", TAGS_PAGE, {"tags": site.tags}))
     briefings = {briefing.slug: briefing for briefing in site.briefings}
-    pages = [ViewPage("actors.html", ACTORS_PAGE, {"kinds": actors_by_kind(site.actors)})]
-    pages += [ViewPage("actor.html", actor_path(a), {"actor": a}) for a in site.actors]
-    pages.append(ViewPage("timeline.html", TIMELINE_PAGE, timeline_context(site)))
-    pages.append(ViewPage("tags.html", TAGS_PAGE, {}))
     present = actors_by_briefing(site.actors)
     for tag in site.tags:
         tagged = [briefings[slug] for slug in tag.briefings if slug in briefings]
-        context = {"tag": tag, "briefings": tagged, "actors": top_actors(tagged, present)}
-        pages.append(ViewPage("tag.html", tag_path(tag), context))
+        pages += tag_pages(tag, tagged, top_actors(tagged, present), rows)
     return pages
+
+
+def index_pages(site: Site, rows: SiteRows) -> list[ViewPage]:
+    """The briefings, newest first, `BRIEFINGS_PER_PAGE` a page."""
+    every = [rows.briefings[b.slug] for b in site.briefings]
+    return [
+        ViewPage(
+            "index.html",
+            pagination.paths[pagination.number - 1],
+            {"briefings": tuple(shown), "pagination": pagination, "total": len(every)},
+        )
+        for pagination, shown in paginated(INDEX_PAGE, every, BRIEFINGS_PER_PAGE)
+    ]
+
+
+def tag_pages(
+    tag: Tag, tagged: Sequence[Briefing], actors: list[tuple[ActorRef, int]], rows: SiteRows
+) -> list[ViewPage]:
+    """A tag's briefings, newest first, paginated; the most present actors on its first page."""
+    every = [rows.briefings[b.slug] for b in tagged]
+    return [
+        ViewPage(
+            "tag.html",
+            pagination.paths[pagination.number - 1],
+            {
+                "tag": Tag(tag.name, tag.slug),
+                "briefings": tuple(shown),
+                "total": len(every),
+                "actors": tuple(actors) if pagination.number == 1 else (),
+                "pagination": pagination,
+            },
+        )
+        for pagination, shown in paginated(tag_path(tag), every, BRIEFINGS_PER_PAGE)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class RoleView:
+    """A role an actor is given, in the language of its briefings, with its latest sources."""
+
+    role: str
+    lang: str
+    sources: tuple[BriefingRow, ...]
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActorView:
+    """What an actor's pages show of a `SiteActor` beyond the page's slice of briefings."""
+
+    slug: str
+    name: str
+    kind: ActorKind
+    description: str
+    aliases: tuple[str, ...]
+    image_path: str
+    briefing_count: int
+    event_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class AppearanceRow:
+    """A briefing on an actor's page, and the sentence that names the actor in it."""
+
+    briefing: BriefingRow
+    sentence: str
+
+
+def actor_pages(actor: SiteActor, rows: SiteRows) -> list[ViewPage]:
+    """An actor's pages: its briefings paginated; roles, companions and latest events on the
+    first page (each bounded, so an actor of thousands of briefings still has light pages)."""
+    view = ActorView(
+        actor.slug,
+        actor.name,
+        actor.kind,
+        actor.description,
+        actor.aliases,
+        actor_image_path(actor),
+        len(actor.appearances),
+        len(actor.events),
+    )
+    appearances = [
+        AppearanceRow(rows.briefings[a.briefing.slug], a.sentence or a.briefing.summary)
+        for a in actor.appearances
+    ]
+    first_page = {
+        "roles": tuple(
+            RoleView(
+                role.role,
+                role.lang,
+                tuple(rows.briefings[b.slug] for b in role.briefings[:ROLE_SOURCES]),
+                len(role.briefings),
+            )
+            for role in actor.roles
+        ),
+        "companions": actor.companions,
+        "events": tuple(rows.event(e) for e in actor.events[-ACTOR_EVENTS:]),
+        "event_pages": _event_pages(actor, rows.layout),
+    }
+    later_pages = {"roles": (), "companions": (), "events": (), "event_pages": ()}
+    return [
+        ViewPage(
+            "actor.html",
+            pagination.paths[pagination.number - 1],
+            {
+                "actor": view,
+                "appearances": tuple(shown),
+                "pagination": pagination,
+                **(first_page if pagination.number == 1 else later_pages),
+            },
+        )
+        for pagination, shown in paginated(actor_path(actor), appearances, BRIEFINGS_PER_PAGE)
+    ]
+
+
+def _event_pages(actor: SiteActor, layout: TimelineLayout) -> tuple[str, ...]:
+    """The timeline pages of the latest events an actor's page shows."""
+    return tuple(layout.page_of(e.anchor) for e in actor.events[-ACTOR_EVENTS:])
 
 
 def view_globals() -> dict[str, Any]:
@@ -98,11 +432,41 @@ def actor_image_files(site: Site) -> dict[str, bytes]:
 
 
 @dataclass(frozen=True, slots=True)
+class ActorCard:
+    """What the actor index shows of an actor: `role` (in `role_lang`) stands in for a
+    description the site's `actors.yaml` does not give; `filter_text` is what the filter box
+    matches."""
+
+    slug: str
+    name: str
+    kind: ActorKind
+    description: str
+    briefing_count: int
+    role: str
+    role_lang: str
+    filter_text: str
+
+
+def actor_card(actor: SiteActor) -> ActorCard:
+    first_role = actor.roles[0] if actor.roles else None
+    return ActorCard(
+        actor.slug,
+        actor.name,
+        actor.kind,
+        actor.description,
+        len(actor.appearances),
+        first_role.role if first_role else "",
+        first_role.lang if first_role else "",
+        filter_text(actor),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class KindGroup:
     """The actors of one kind, by name."""
 
     kind: ActorKind
-    actors: tuple[SiteActor, ...]
+    actors: tuple[ActorCard, ...]
 
 
 def actors_by_kind(actors: Iterable[SiteActor]) -> list[KindGroup]:
@@ -111,7 +475,13 @@ def actors_by_kind(actors: Iterable[SiteActor]) -> list[KindGroup]:
     for actor in actors:
         grouped.setdefault(actor.kind, []).append(actor)
     return [
-        KindGroup(kind, tuple(sorted(grouped[kind], key=lambda a: (name_key(a.name), a.slug))))
+        KindGroup(
+            kind,
+            tuple(
+                actor_card(a)
+                for a in sorted(grouped[kind], key=lambda a: (name_key(a.name), a.slug))
+            ),
+        )
         for kind in ACTOR_KINDS
         if kind in grouped
     ]
@@ -126,8 +496,9 @@ def actors_by_briefing(actors: Iterable[SiteActor]) -> dict[str, list[ActorRef]]
     """The site actors each briefing names, by briefing slug."""
     present: dict[str, list[ActorRef]] = {}
     for actor in actors:
+        ref = actor.ref
         for appearance in actor.appearances:
-            present.setdefault(appearance.briefing.slug, []).append(actor.ref)
+            present.setdefault(appearance.briefing.slug, []).append(ref)
     return present
 
 
@@ -149,7 +520,7 @@ class TimelineMonth:
     """The events of one month: those dated only by the month first, then day by day."""
 
     value: str
-    entries: tuple[TimelineEntry, ...]
+    entries: tuple[EventRow, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +528,7 @@ class TimelineYear:
     """The events of one year: those dated only by the year, then its months."""
 
     year: int
-    entries: tuple[TimelineEntry, ...]
+    entries: tuple[EventRow, ...]
     months: tuple[TimelineMonth, ...]
 
     @property
@@ -165,11 +536,11 @@ class TimelineYear:
         return f"{self.year:04d}"
 
 
-def timeline_years(entries: Iterable[TimelineEntry]) -> list[TimelineYear]:
+def timeline_years(entries: Iterable[EventRow]) -> list[TimelineYear]:
     """Chronological entries grouped by year and month, each at the precision it has."""
-    years: dict[int, tuple[list[TimelineEntry], dict[int, list[TimelineEntry]]]] = {}
+    years: dict[int, tuple[list[EventRow], dict[int, list[EventRow]]]] = {}
     for entry in entries:
-        when = date_sort_key(entry.event.value)
+        when = date_sort_key(entry.value)
         if when is None:
             continue
         year, month = when[0], when[1]
@@ -191,20 +562,169 @@ def timeline_years(entries: Iterable[TimelineEntry]) -> list[TimelineYear]:
     ]
 
 
-def timeline_context(site: Site) -> dict[str, Any]:
-    """What `timeline.html` gets: the grouped events, the charts, and the filters' choices."""
-    actors = {ref.slug: ref for entry in site.timeline for ref in entry.actors}
-    entry_tags = {
-        entry.anchor: tuple(dict.fromkeys(tag_slug(name) for name in entry.briefing.tags))
-        for entry in site.timeline
+@dataclass(frozen=True, slots=True)
+class TimelinePeriod:
+    """A year or a month that has a page of its own: its ISO value, its page, its events."""
+
+    value: str
+    path: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodPage:
+    """One page of a period's events (chronological), with the period's months when the year
+    is split into month pages."""
+
+    value: str
+    pagination: Pagination
+    entries: tuple[TimelineEntry, ...]
+    total: int
+    months: tuple[TimelinePeriod, ...] = ()
+
+
+class TimelineLayout:
+    """Which page of the timeline holds each event.
+
+    A year has one page (`timeline/2022/`), or, past `YEAR_PAGE_LIMIT` events, one per month
+    (`timeline/2022/03/`) while its page keeps the events dated by the year alone and lists its
+    months; any of these pages past `EVENTS_PER_PAGE` events continues on `page/2/`. Events stay
+    on their period's page as the archive grows, so a link to one keeps working.
+    """
+
+    def __init__(self, timeline: Sequence[TimelineEntry]) -> None:
+        by_year: dict[int, list[TimelineEntry]] = {}
+        for entry in timeline:
+            when = date_sort_key(entry.event.value)
+            if when is not None:
+                by_year.setdefault(when[0], []).append(entry)
+        self.pages: list[PeriodPage] = []
+        self.years: list[TimelinePeriod] = []
+        self.period_links: dict[str, str] = {}
+        self._page_of: dict[str, str] = {}
+        for year, entries in by_year.items():
+            self._lay_out_year(year, entries)
+
+    def _lay_out_year(self, year: int, entries: list[TimelineEntry]) -> None:
+        value = f"{year:04d}"
+        year_path = f"{TIMELINE_FOLDER}{value}/{INDEX_PAGE}"
+        self.years.append(TimelinePeriod(value, year_path, len(entries)))
+        self.period_links[f"y{value}"] = f"{year_path}#y{value}"
+        if len(entries) <= YEAR_PAGE_LIMIT:
+            for entry in entries:
+                when = date_sort_key(entry.event.value)
+                if when is not None and when[1]:
+                    month = f"{value}-{when[1]:02d}"
+                    self.period_links.setdefault(f"m{month}", f"{year_path}#m{month}")
+            self._add_pages(value, year_path, entries)
+            return
+        by_month: dict[str, list[TimelineEntry]] = {}
+        own = []
+        for entry in entries:
+            key = date_sort_key(entry.event.value)
+            if key is not None and key[1]:
+                by_month.setdefault(f"{value}-{key[1]:02d}", []).append(entry)
+            else:
+                own.append(entry)
+        months = tuple(
+            TimelinePeriod(name, f"{TIMELINE_FOLDER}{value}/{name[5:]}/{INDEX_PAGE}", len(found))
+            for name, found in by_month.items()
+        )
+        self._add_pages(value, year_path, own, months)
+        for period in months:
+            self.period_links[f"m{period.value}"] = period.path
+            self._add_pages(period.value, period.path, by_month[period.value])
+
+    def _add_pages(
+        self,
+        value: str,
+        path: str,
+        entries: Sequence[TimelineEntry],
+        months: tuple[TimelinePeriod, ...] = (),
+    ) -> None:
+        for pagination, shown in paginated(path, entries, EVENTS_PER_PAGE):
+            page_path = pagination.paths[pagination.number - 1]
+            self.pages.append(PeriodPage(value, pagination, tuple(shown), len(entries), months))
+            for entry in shown:
+                self._page_of[entry.anchor] = page_path
+
+    def page_of(self, anchor: str) -> str:
+        """The page that holds the event `anchor` (`TimelineEntry.anchor`)."""
+        return self._page_of.get(anchor, TIMELINE_PAGE)
+
+    def event_path(self, anchor: str) -> str:
+        """The event's place on the timeline, to link to: its page and its id there."""
+        return f"{self.page_of(anchor)}#{anchor}"
+
+
+def timeline_layout(timeline: Sequence[TimelineEntry]) -> TimelineLayout:
+    return TimelineLayout(timeline)
+
+
+def timeline_pages(site: Site, rows: SiteRows) -> list[ViewPage]:
+    """The timeline's front page (chart, years, latest events) and the pages of its periods."""
+    layout = rows.layout
+    choices = TagChoices(site.tags)
+    latest = [rows.event(entry) for entry in site.timeline[-LATEST_EVENTS:]]
+    front = {
+        "heading": "",
+        "charts": tuple(density_charts(site.timeline)),
+        "period_links": layout.period_links,
+        "periods": tuple(layout.years),
+        "months": (),
+        "pagination": None,
+        "event_count": len(site.timeline),
+        **_timeline_entries(latest, choices),
     }
-    present = {slug for slugs in entry_tags.values() for slug in slugs}
+    pages = [ViewPage("timeline.html", TIMELINE_PAGE, front)]
+    years = tuple(layout.years)
+    pages += [rows.period_page(period, years, choices) for period in layout.pages]
+    return pages
+
+
+def period_page(
+    period: PeriodPage, years: tuple[TimelinePeriod, ...], choices: TagChoices, rows: SiteRows
+) -> ViewPage:
+    """The page of one period of the timeline (or one of its pages)."""
+    shown = [rows.event(entry) for entry in period.entries]
+    context = {
+        "heading": period.value,
+        "charts": (),
+        "period_links": {},
+        "periods": years,
+        "months": period.months,
+        "pagination": period.pagination,
+        "event_count": period.total,
+        **_timeline_entries(shown, choices),
+    }
+    path = period.pagination.paths[period.pagination.number - 1]
+    return ViewPage("timeline.html", path, context)
+
+
+class TagChoices:
+    """The site's tags as a timeline page's filter offers them (name and slug), in the site's
+    order: each page picks those of its events without going through every tag."""
+
+    def __init__(self, tags: Sequence[Tag]) -> None:
+        self._by_slug = {
+            tag.slug: (index, Tag(tag.name, tag.slug)) for index, tag in enumerate(tags)
+        }
+        #: Everything the choices depend on, to compare with another build's.
+        self.key = tuple((tag.slug, tag.name) for tag in tags)
+
+    def among(self, slugs: Iterable[str]) -> tuple[Tag, ...]:
+        """The tags of `slugs` that the site has, in the site's order."""
+        found = sorted(self._by_slug[slug] for slug in set(slugs) if slug in self._by_slug)
+        return tuple(tag for _, tag in found)
+
+
+def _timeline_entries(shown: Sequence[EventRow], tags: TagChoices) -> dict[str, Any]:
+    """The grouped events of one timeline page, and the choices of its filters."""
+    actors = {ref.slug: ref for entry in shown for ref in entry.actors}
     return {
-        "years": timeline_years(site.timeline),
-        "charts": density_charts(site.timeline),
-        "filter_actors": sorted(actors.values(), key=lambda r: (name_key(r.name), r.slug)),
-        "filter_tags": [tag for tag in site.tags if tag.slug in present],
-        "entry_tags": entry_tags,
+        "years": tuple(timeline_years(shown)),
+        "filter_actors": tuple(sorted(actors.values(), key=lambda r: (name_key(r.name), r.slug))),
+        "filter_tags": tags.among(slug for entry in shown for slug in entry.tags),
     }
 
 

@@ -24,6 +24,7 @@ are one word, and "ﬁn" is "fin".
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -89,19 +90,18 @@ def words(text: str) -> list[str]:
 # --- What is searchable -----------------------------------------------------------------------
 
 
-def site_documents(site: Site) -> list[SearchDocument]:
+def site_documents(site: Site, links: ArticleLinks | None = None) -> list[SearchDocument]:
     """Every actor, tag and briefing of `site`, in id order (see the module's docstring)."""
     actors = [_actor_document(actor) for actor in site.actors]
     tags = [_tag_document(tag) for tag in site.tags]
-    names = _site_actor_names(site)
+    names = _site_actor_names(site, links or ArticleLinks(site))
     briefings = [_briefing_document(briefing, names(briefing)) for briefing in site.briefings]
     return [*actors, *tags, *briefings]
 
 
-def _site_actor_names(site: Site) -> Callable[[Briefing], list[str]]:
+def _site_actor_names(site: Site, links: ArticleLinks) -> Callable[[Briefing], list[str]]:
     """For a briefing, the names and aliases of its site actors in every language, so that
     "OTAN" finds the English briefings about NATO."""
-    links = ArticleLinks(site)
     by_slug = {actor.slug: actor for actor in site.actors}
 
     def names(briefing: Briefing) -> list[str]:
@@ -148,9 +148,20 @@ def _tag_document(tag: Tag) -> SearchDocument:
 # --- The index files --------------------------------------------------------------------------
 
 
-def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
+#: Keeps each document's words from one build to the next: `memo(name, key, make)` gives the
+#: words kept under `name` when `key` equals the one they were found from, else `make()`.
+WordsMemo = Callable[[str, object, Callable[[], list[str]]], list[str]]
+
+
+def _no_memo(name: str, key: object, make: Callable[[], list[str]]) -> list[str]:
+    return make()
+
+
+def search_files(
+    documents: Sequence[SearchDocument], memo: WordsMemo = _no_memo
+) -> dict[str, bytes]:
     """The manifest, word shards and document shards for `documents` (ids are list positions)."""
-    postings = _postings(documents)
+    postings = _postings(documents, memo)
     shards = list(_word_shards(postings))
     files: dict[str, bytes] = {}
     sizes: list[tuple[str, int]] = []
@@ -173,11 +184,12 @@ def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
     return dict(sorted(files.items()))
 
 
-def _postings(documents: Sequence[SearchDocument]) -> dict[str, str]:
+def _postings(documents: Sequence[SearchDocument], memo: WordsMemo) -> dict[str, str]:
     """Every word → the ids of the documents that hold it, as base-36 gaps."""
     ids: dict[str, list[int]] = {}
     for number, document in enumerate(documents):
-        for word in words(f"{document.title}\n{document.text}"):
+        text = f"{document.title}\n{document.text}"
+        for word in memo(document.path, text, functools.partial(words, text)):
             ids.setdefault(word, []).append(number)
     return {word: _gaps(numbers) for word, numbers in ids.items()}
 
@@ -186,17 +198,21 @@ def _gaps(ascending: Iterable[int]) -> str:
     previous = 0
     gaps = []
     for number in ascending:
-        gaps.append(_base36(number - previous))
+        gaps.append(number - previous)
         previous = number
-    return ",".join(gaps)
+    return ",".join(map(_base36, gaps))
 
 
+_BASE36_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+@functools.lru_cache(maxsize=1 << 12)
 def _base36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    """`number` in base 36; cached, as most gaps between postings are small numbers."""
     text = ""
     while True:
         number, digit = divmod(number, 36)
-        text = digits[digit] + text
+        text = _BASE36_DIGITS[digit] + text
         if number == 0:
             return text
 

@@ -41,6 +41,7 @@ from briefgen.paths import (
     briefing_path,
     page_address,
 )
+from briefgen.render_views import TimelineLayout
 from briefgen.sanitize import url_scheme
 
 #: The site actor a briefing's actor is (`ArticleLinks.actor` for one briefing), if it has a page.
@@ -84,8 +85,9 @@ def script_json(value: object) -> str:
 
 
 def json_file(value: object) -> bytes:
-    """`value` as a readable UTF-8 JSON file (indented, keys in the order given, final newline)."""
-    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """`value` as a compact UTF-8 JSON file (keys in the order given, one final newline): the
+    exports are read by programs, and indentation made the site's largest files a third larger."""
+    return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def site_url(config: SiteConfig, path: str) -> str:
@@ -181,20 +183,64 @@ def _web_address(url: str) -> bool:
 # --- JSON exports -----------------------------------------------------------------------------
 
 
-def json_exports(site: Site) -> dict[str, bytes]:
-    """`briefings.json`, each `briefings/<slug>/briefing.json`, and `timeline.json`."""
+#: Keeps a file's bytes from one build to the next: `memo(name, key, make)` gives the bytes
+#: kept under `name` when `key` equals the one they were made from, else `make()`.
+FileMemo = Callable[[str, object, Callable[[], bytes]], bytes]
+
+#: How many of the latest events `timeline.json` holds: TimelineJS3 shows one slide per event,
+#: and a reader cannot page through thousands; each year's file holds all of its events.
+TIMELINE_JS_LATEST = 500
+
+
+def _no_memo(name: str, key: object, make: Callable[[], bytes]) -> bytes:
+    return make()
+
+
+def json_exports(
+    site: Site,
+    links: ArticleLinks | None = None,
+    layout: TimelineLayout | None = None,
+    memo: FileMemo = _no_memo,
+) -> dict[str, bytes]:
+    """`briefings.json`, each `briefings/<slug>/briefing.json`, `timeline.json` (the latest
+    events) and `timeline/<year>/timeline.json` (every event of each year)."""
+    config = site.config
+    links = links or ArticleLinks(site)
+    layout = layout or TimelineLayout(site.timeline)
     files = {"briefings.json": json_file(briefings_index(site))}
-    links = ArticleLinks(site)
     for briefing in site.briefings:
-        actor_page = functools.partial(links.actor, briefing)
-        export = briefing_export(briefing, site.config, actor_page)
-        files[briefing_json_path(briefing)] = json_file(export)
-    files["timeline.json"] = json_file(timeline_js(site))
+        refs = links.targets(briefing)[0]
+        actor_page = dict(zip(briefing.actors, refs, strict=True)).get
+        path = briefing_json_path(briefing)
+        made = functools.partial(_briefing_file, briefing, config, actor_page)
+        files[path] = memo(path, (briefing, briefing.published.isoformat(), refs), made)
+    events = [_timeline_event(config, entry) for entry in site.timeline[-TIMELINE_JS_LATEST:]]
+    files["timeline.json"] = json_file(timeline_document(config, events))
+    periods: dict[str, list[TimelineEntry]] = {}
+    for page in layout.pages:
+        first = page.pagination.paths[0]
+        periods.setdefault(first.removesuffix("index.html") + "timeline.json", []).extend(
+            page.entries
+        )
+    for path, entries in periods.items():
+        # The entries themselves: those of unchanged briefings are the very same objects from
+        # one build to the next, so comparing them costs an identity check each.
+        key = tuple(entries)
+        files[path] = memo(path, key, functools.partial(_timeline_file, config, entries))
     return files
 
 
+def _briefing_file(briefing: Briefing, config: SiteConfig, actor_page: ActorPage) -> bytes:
+    return json_file(briefing_export(briefing, config, actor_page))
+
+
+def _timeline_file(config: SiteConfig, entries: list[TimelineEntry]) -> bytes:
+    return json_file(timeline_document(config, [_timeline_event(config, e) for e in entries]))
+
+
 def briefings_index(site: Site) -> dict[str, Any]:
-    """Every briefing, newest first, with what a list shows and where its full export is."""
+    """Every briefing, newest first, with what a list shows and where its full export is: the
+    title, date, language, summary and tags (actors, facts and text are in each export)."""
     config = site.config
     return {
         "version": EXPORT_VERSION,
@@ -208,10 +254,8 @@ def briefings_index(site: Site) -> dict[str, Any]:
                 "title": briefing.title,
                 "published": published_value(briefing),
                 "lang": briefing.lang,
-                "source": briefing.source,
                 "summary": briefing.summary,
                 "tags": list(briefing.tags),
-                "actors": [actor.name for actor in briefing.actors],
                 "url": site_url(config, briefing_path(briefing)),
                 "json": site_url(config, briefing_json_path(briefing)),
             }
@@ -292,7 +336,12 @@ _TIME_OF_DAY = re.compile(r"T(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{
 
 
 def timeline_js(site: Site) -> dict[str, Any]:
-    """Every dated event of the site, oldest first, as a TimelineJS3 document.
+    """Every dated event of the site, oldest first, as one TimelineJS3 document."""
+    return timeline_document(site.config, [_timeline_event(site.config, e) for e in site.timeline])
+
+
+def timeline_document(config: SiteConfig, events: list[dict[str, Any]]) -> dict[str, Any]:
+    """A TimelineJS3 document of `events` (from `_timeline_event`), titled with the site.
 
     TimelineJS shows `headline` and `text` as HTML, so both are escaped here. An event known only
     to the year or month has only those fields, and sits at that precision.
@@ -300,11 +349,11 @@ def timeline_js(site: Site) -> dict[str, Any]:
     return {
         "title": {
             "text": {
-                "headline": html.escape(site.config.title),
-                "text": html.escape(site.config.description),
+                "headline": html.escape(config.title),
+                "text": html.escape(config.description),
             }
         },
-        "events": [_timeline_event(site.config, entry) for entry in site.timeline],
+        "events": events,
     }
 
 

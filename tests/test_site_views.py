@@ -9,19 +9,21 @@ extraction explicitly.
 from __future__ import annotations
 
 import datetime
+import operator
 import random
 import re
 import shutil
 from collections.abc import Mapping
+from dataclasses import replace
 from html import unescape
 from pathlib import Path
 
 import pytest
 import yaml
 
-from briefgen.assemble import assemble_site, merge_briefing
+from briefgen.assemble import Assembler, assemble_site, merge_briefing, tag_slug
 from briefgen.config import load_config
-from briefgen.highlight import mark_plain_text
+from briefgen.highlight import ArticleLinks, mark_plain_text
 from briefgen.identity import identify_actors
 from briefgen.load import load_briefings
 from briefgen.load_actors import load_actors
@@ -36,8 +38,8 @@ from briefgen.model import (
     SiteConfig,
     TimelineEntry,
 )
-from briefgen.render import render_site
-from briefgen.render_views import density_charts
+from briefgen.render import Renderer, render_site
+from briefgen.render_views import BRIEFINGS_PER_PAGE, density_charts
 from briefgen.sanitize import plain_text_to_html
 
 FIXTURE = Path(__file__).parent / "fixtures" / "multi"
@@ -287,8 +289,9 @@ def test_the_density_chart_counts_events_per_month_and_per_year(
 ) -> None:
     january = sum(1 for entry in site.timeline if entry.event.value.startswith("2022-01"))
     html = pages["timeline/index.html"]
-    assert f'<a href="#m2022-01"><title>January 2022: {january} events</title>' in html
-    assert '<a href="#y2014"><title>2014: 2 events</title>' in html
+    january_bar = f'<a href="2022/index.html#m2022-01"><title>January 2022: {january} events'
+    assert january_bar in html
+    assert '<a href="2014/index.html#y2014"><title>2014: 2 events</title>' in html
     assert "<svg" in html and "<script" not in _between(html, "<svg", "</svg>")
 
 
@@ -380,7 +383,7 @@ def test_located_mentions_and_dates_are_wrapped_exactly(tmp_path: Path) -> None:
         '<p><a class="mention mention-actor kind-person" '
         'href="../../actors/vladimir-putin/index.html">Putin</a> met Mr. Biden on '
         '<a class="mention mention-date" '
-        'href="../../timeline/index.html#event-meeting-1">10 January</a>.</p>\n'
+        'href="../../timeline/2022/index.html#event-meeting-1">10 January</a>.</p>\n'
         "<p>The Kremlin said &lt;nothing&gt;.</p>"
     ) in article
 
@@ -519,3 +522,142 @@ def test_a_long_sentence_is_quoted_around_the_actors_name(site: Site) -> None:
     assert brussels.sentence.startswith("…")
     assert brussels.sentence.endswith("le secrétaire général de l'Alliance, Jens Stoltenberg.")
     assert len(brussels.sentence) <= 240
+
+
+# --- Rendering again (serve) --------------------------------------------------------------------
+
+
+def _briefings_of(root: Path = FIXTURE) -> tuple[SiteConfig, list[Briefing]]:
+    config, _ = load_config(root / "briefgen.yaml")
+    briefings, _ = load_briefings(config)
+    return config, [merge_briefing(b, Extraction()) for b in briefings]
+
+
+def _edits(briefings: list[Briefing]) -> dict[str, list[Briefing]]:
+    first, second = briefings[0], briefings[1]
+    moved_actor = Actor("Emmanuel Macron", "person", curated=True)
+    return {
+        "title": [replace(first, title=first.title + " (updated)"), *briefings[1:]],
+        "article": [replace(first, article_text=first.article_text + "\n\nMore."), *briefings[1:]],
+        "tags": [replace(first, tags=(*first.tags, "Energy")), *briefings[1:]],
+        "actors": [replace(first, actors=(*first.actors, moved_actor)), *briefings[1:]],
+        "dates": [replace(second, dates=()), first, *briefings[2:]],
+        "new briefing": [*briefings, replace(first, slug="a-new-one", title="A new one")],
+        "removed briefing": briefings[1:],
+    }
+
+
+@pytest.mark.parametrize(
+    "edit", ["title", "article", "tags", "actors", "dates", "new briefing", "removed briefing"]
+)
+def test_rendering_again_after_an_edit_gives_the_bytes_of_a_fresh_render(edit: str) -> None:
+    config, briefings = _briefings_of()
+    renderer = Renderer()
+    renderer.render(assemble_site(config, briefings))
+    edited = assemble_site(config, _edits(briefings)[edit])
+    assert renderer.render(edited).files == render_site(edited).files
+
+
+def test_assembling_and_rendering_again_through_a_series_of_edits_gives_fresh_bytes() -> None:
+    config, briefings = _briefings_of()
+    assembler, renderer = Assembler(), Renderer()
+    renderer.render(assembler.assemble(config, briefings))
+    for edit, edited in [*_edits(briefings).items(), ("back", briefings)]:
+        again = assembler.assemble(config, edited)
+        fresh = assemble_site(config, edited)
+        assert again == fresh, edit
+        assert renderer.render(again).files == render_site(fresh).files, edit
+
+
+def test_assembling_again_unchanged_keeps_the_same_actors_and_events_and_renders_no_page() -> None:
+    config, briefings = _briefings_of()
+    assembler, renderer = Assembler(), Renderer()
+    first = assembler.assemble(config, briefings)
+    rendered = renderer.render(first)
+    renderer.rendered_pages = 0
+    again = assembler.assemble(config, list(briefings))
+    assert all(map(operator.is_, again.actors, first.actors))
+    assert again.timeline is first.timeline
+    assert renderer.render(again).files == rendered.files
+    assert renderer.rendered_pages == 0
+
+
+def test_a_changed_summary_re_renders_only_the_pages_that_show_the_briefing() -> None:
+    config, briefings = _briefings_of()
+    assembler, renderer = Assembler(), Renderer()
+    before = renderer.render(assembler.assemble(config, briefings)).files
+    renderer.rendered_pages = 0
+    edited = [replace(briefings[0], summary="A new summary."), *briefings[1:]]
+    after = renderer.render(assembler.assemble(config, edited)).files
+    changed = {path for path in after if after[path] != before.get(path)}
+    assert f"briefings/{briefings[0].slug}/index.html" in changed
+    assert renderer.rendered_pages < len([p for p in after if p.endswith(".html")]) / 2
+
+
+def test_merging_again_the_same_briefing_and_extraction_gives_the_same_briefing() -> None:
+    _, briefings = _briefings_of()
+    assembler = Assembler()
+    extraction = Extraction(actors=(Actor("Joe Biden", "person"),))
+    merged = assembler.merge(briefings[0], extraction)
+    assert assembler.merge(briefings[0], extraction) is merged
+    assert assembler.merge(replace(briefings[0]), extraction) == merged
+    assert merged == merge_briefing(briefings[0], extraction)
+
+
+def test_article_links_find_the_page_of_an_equal_copy_of_an_actor(site: Site) -> None:
+    links = ArticleLinks(site)
+    briefing = next(b for b in site.briefings if b.actors and b.dates)
+    actor, event = briefing.actors[0], briefing.dates[0]
+    assert links.actor(briefing, actor) is not None
+    assert links.actor(briefing, replace(actor)) == links.actor(briefing, actor)
+    assert links.event(briefing, replace(event)) == links.event(briefing, event)
+    assert links.actor(briefing, replace(actor, name="Nobody Here")) is None
+
+
+def test_rendering_again_unchanged_renders_no_page() -> None:
+    config, briefings = _briefings_of()
+    renderer = Renderer()
+    first = renderer.render(assemble_site(config, briefings))
+    renderer.rendered_pages = 0
+    again = renderer.render(assemble_site(config, briefings))
+    assert renderer.rendered_pages == 0
+    assert again.files == first.files
+
+
+def test_a_config_change_re_renders_every_page() -> None:
+    config, briefings = _briefings_of()
+    renderer = Renderer()
+    renderer.render(assemble_site(config, briefings))
+    retitled = assemble_site(replace(config, title="Another desk"), briefings)
+    assert renderer.render(retitled).files == render_site(retitled).files
+
+
+def test_a_theme_change_re_renders_every_page(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    config, briefings = _briefings_of(root)
+    renderer = Renderer()
+    renderer.render(assemble_site(config, briefings))
+    labels = root / "themes" / "default" / "i18n" / "en.yaml"
+    labels.parent.mkdir(parents=True, exist_ok=True)
+    labels.write_text("key_facts: Highlights\nbriefings: Wires\n", encoding="utf-8")
+    site = assemble_site(config, briefings)
+    again = renderer.render(site)
+    assert again.files == render_site(site).files
+    assert b">Wires</a>" in again.files["index.html"]
+
+
+def test_long_lists_are_cut_into_pages_with_a_pager() -> None:
+    config, briefings = _briefings_of()
+    many = [
+        replace(briefings[0], slug=f"copy-{n:03d}", title=f"Copy {n}")
+        for n in range(BRIEFINGS_PER_PAGE + 3)
+    ]
+    files = render_site(assemble_site(config, many)).files
+    first, second = files["index.html"].decode(), files["page/2/index.html"].decode()
+    assert first.count('class="briefing-card"') == BRIEFINGS_PER_PAGE
+    assert second.count('class="briefing-card"') == 3
+    assert 'rel="next"' in first and 'href="page/2/index.html"' in first
+    assert 'rel="prev"' in second and 'aria-current="page">2</a>' in second
+    tag = briefings[0].tags[0]
+    assert f"tags/{tag_slug(tag)}/page/2/index.html" in files
