@@ -361,6 +361,12 @@ def _cast(
 
 
 def _chronology(sources: tuple[list[PlacedEntry], ...]) -> _Chronology:
+    """Every dated event of every briefing that has a place in time, oldest first, from each
+    briefing's `_briefing_events`; and each actor's events, by slug.
+
+    Events of the same period keep the order of their briefings' publication, then the order
+    of the briefing's own list.
+    """
     placed = [item for source in sources for item in source]
     placed.sort(key=lambda item: item[0])
     timeline = tuple(entry for _, entry in placed)
@@ -395,23 +401,14 @@ def _actor_refs(identities: Sequence[Identity], site_language: str) -> list[Acto
     return [ActorRef(slugs[i], names[i], identity.kind) for i, identity in enumerate(identities)]
 
 
-def site_timeline(
-    briefings: Sequence[Briefing], ref_of: ActorRefs, sentences: Sentences
-) -> list[TimelineEntry]:
-    """Every dated event of every briefing that has a place in time, oldest first.
-
-    Events of the same period keep the order of their briefings' publication, then the order
-    of the briefing's own list. Each event involves the briefing's actors that its description
-    names, and, for an event found in the article, those mentioned in its sentence.
-    """
-    sources = tuple(_briefing_events(b, ref_of[b.slug], sentences[b.slug]) for b in briefings)
-    return list(_chronology(sources).timeline)
-
-
 def _briefing_events(
     briefing: Briefing, refs: Sequence[ActorRef | None], sentences: list[tuple[int, int]]
 ) -> list[PlacedEntry]:
-    """The briefing's events that have a place in time, each with its place (`site_timeline`)."""
+    """The briefing's events that have a place in time, each with its place on the timeline.
+
+    Each event involves the briefing's actors that its description names, and, for an event
+    found in the article, those mentioned in its sentence.
+    """
     named = [
         (ref, _names(actor), sorted(m.start for m in actor.mentions))
         for ref, actor in zip(refs, briefing.actors, strict=True)

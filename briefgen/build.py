@@ -12,6 +12,7 @@ byte of the output: the cache returns exactly what the extractor would compute.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -128,7 +129,7 @@ class SiteBuilder:
         config = self._load_config()
         if self._cache is None:
             self._cache = ExtractionCache(config.root / CACHE_DIR)
-        return build_in_memory(
+        built = build_in_memory(
             config,
             drafts=self._drafts,
             cache=self._cache,
@@ -136,13 +137,10 @@ class SiteBuilder:
             assembler=self._assembler,
             renderer=self._renderer,
         )
-
-
-def extract_briefing(briefing: Briefing) -> Extraction:
-    """What the article text says, unless the briefing turned extraction off."""
-    if not briefing.extract:
-        return Extraction()
-    return extract(briefing.article_text, briefing.lang, briefing.published)
+        # What the memos keep lives on from build to build; without this, every save paid for a
+        # full garbage collection walking all of it (~0.1 s at 1,000 briefings).
+        gc.freeze()
+        return built
 
 
 def extract_all(

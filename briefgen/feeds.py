@@ -77,7 +77,12 @@ def site_files(
         feed_path = tag_feed_path(tag)
         files[feed_path] = _feed(config, tagged, feed_path, tag_path(tag), title, memo)
     lastmod = {briefing_path(b): b.published_day.isoformat() for b in site.briefings}
-    files[SITEMAP_PATH] = sitemap_xml(config, page_paths, lastmod)
+    listed = tuple(page_paths)
+    files[SITEMAP_PATH] = memo(
+        SITEMAP_PATH,
+        (config, listed, tuple(lastmod.items())),
+        lambda: sitemap_xml(config, listed, lastmod),
+    )
     files[ROBOTS_PATH] = robots_txt(config)
     return files, []
 

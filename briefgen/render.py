@@ -54,7 +54,6 @@ from briefgen.model import (
     Published,
     Site,
     SiteConfig,
-    TimelineEntry,
 )
 from briefgen.paths import (
     NOT_FOUND_PAGE,
@@ -72,7 +71,7 @@ from briefgen.render_views import (
     view_globals,
 )
 from briefgen.sanitize import SafeHtml, url_scheme
-from briefgen.search import search_files, site_documents
+from briefgen.search import SearchIndex, site_documents
 from briefgen.structured_data import json_exports, json_ld_script
 
 #: The language whose labels fill in for any label (or whole language) a theme does not translate.
@@ -134,9 +133,9 @@ class Renderer:
         self._environment: Environment | None = None
         self._pages: Memo[tuple[bytes, tuple[Problem, ...]]] = Memo()
         self._files: Memo[bytes] = Memo()
-        self._words: Memo[list[str]] = Memo()
+        self._search = SearchIndex()
         self._rows: SiteRows | None = None
-        self._layout: tuple[tuple[TimelineEntry, ...], TimelineLayout] | None = None
+        self._layout: TimelineLayout | None = None
         self.rendered_pages = 0
 
     def render(self, site: Site) -> RenderedSite:
@@ -148,14 +147,12 @@ class Renderer:
         theme_key = theme_fingerprint(theme)
         if theme_key != self._theme_key or site.config != self._config:
             self._theme_key, self._config = theme_key, site.config
-            self._pages, self._files, self._words = Memo(), Memo(), Memo()
+            self._pages, self._files = Memo(), Memo()
             self._environment = None
         catalogue = Catalogue(translations)
         if self._environment is None:
             self._environment = make_environment(theme, catalogue)
-        if self._layout is None or self._layout[0] is not site.timeline:
-            self._layout = (site.timeline, timeline_layout(site.timeline))
-        layout = self._layout[1]
+        self._layout = layout = timeline_layout(site.timeline, self._layout)
         self._rows = rows = SiteRows(site, layout, self._rows)
         links = ArticleLinks(site, layout.event_path)
         pages = [briefing_page(b, links, catalogue, site.config.root) for b in site.briefings]
@@ -173,11 +170,10 @@ class Renderer:
         files.update(static_assets(theme))
         files.update(actor_image_files(site))
         files.update(json_exports(site, links, layout, self._files.get))
-        files.update(search_files(site_documents(site, links), self._words.get))
+        files.update(self._search.files(site_documents(site, links)))
         feeds, feed_problems = site_files(site, list(files), self._files.get)
         files.update(feeds)
         self._files.sweep()
-        self._words.sweep()
         return RenderedSite(files, problems + feed_problems)
 
     def _render_pages(

@@ -10,6 +10,7 @@ templates do that with the theme's filters.
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -593,6 +594,10 @@ class TimelineLayout:
     """
 
     def __init__(self, timeline: Sequence[TimelineEntry]) -> None:
+        #: What the layout depends on: each event's anchor and value, in order.
+        self.placed = _placed(timeline)
+        self._timeline = timeline
+        self._charts: list[DensityChart] | None = None
         by_year: dict[int, list[TimelineEntry]] = {}
         for entry in timeline:
             when = date_sort_key(entry.event.value)
@@ -648,6 +653,29 @@ class TimelineLayout:
             for entry in shown:
                 self._page_of[entry.anchor] = page_path
 
+    def charts(self) -> list[DensityChart]:
+        """`density_charts` of the timeline, made once (they depend on its values only)."""
+        if self._charts is None:
+            self._charts = density_charts(self._timeline)
+        return self._charts
+
+    def holding(self, timeline: Sequence[TimelineEntry]) -> TimelineLayout | None:
+        """This layout for `timeline`, whose events have the anchors and values of this one's
+        (`placed`): its pages hold `timeline`'s entries, and a page whose entries are all the
+        same objects stays itself. None when anchors repeat (no entry can then be told apart)."""
+        current = {entry.anchor: entry for entry in timeline}
+        if len(current) != len(timeline):
+            return None
+        layout = copy.copy(self)
+        layout._timeline = timeline
+        layout.pages = [
+            page
+            if all(current[entry.anchor] is entry for entry in page.entries)
+            else replace(page, entries=tuple(current[entry.anchor] for entry in page.entries))
+            for page in self.pages
+        ]
+        return layout
+
     def page_of(self, anchor: str) -> str:
         """The page that holds the event `anchor` (`TimelineEntry.anchor`)."""
         return self._page_of.get(anchor, TIMELINE_PAGE)
@@ -657,8 +685,20 @@ class TimelineLayout:
         return f"{self.page_of(anchor)}#{anchor}"
 
 
-def timeline_layout(timeline: Sequence[TimelineEntry]) -> TimelineLayout:
+def timeline_layout(
+    timeline: Sequence[TimelineEntry], earlier: TimelineLayout | None = None
+) -> TimelineLayout:
+    """The layout of `timeline`; `earlier`'s again (see `TimelineLayout.holding`) when every
+    event keeps its anchor and value: checking them costs far less than placing them."""
+    if earlier is not None and earlier.placed == _placed(timeline):
+        kept = earlier.holding(timeline)
+        if kept is not None:
+            return kept
     return TimelineLayout(timeline)
+
+
+def _placed(timeline: Sequence[TimelineEntry]) -> tuple[tuple[str, str], ...]:
+    return tuple((entry.anchor, entry.event.value) for entry in timeline)
 
 
 def timeline_pages(site: Site, rows: SiteRows) -> list[ViewPage]:
@@ -668,7 +708,7 @@ def timeline_pages(site: Site, rows: SiteRows) -> list[ViewPage]:
     latest = [rows.event(entry) for entry in site.timeline[-LATEST_EVENTS:]]
     front = {
         "heading": "",
-        "charts": tuple(density_charts(site.timeline)),
+        "charts": tuple(layout.charts()),
         "period_links": layout.period_links,
         "periods": tuple(layout.years),
         "months": (),

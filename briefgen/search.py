@@ -24,6 +24,7 @@ are one word, and "ﬁn" is "fin".
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -148,20 +149,68 @@ def _tag_document(tag: Tag) -> SearchDocument:
 # --- The index files --------------------------------------------------------------------------
 
 
-#: Keeps each document's words from one build to the next: `memo(name, key, make)` gives the
-#: words kept under `name` when `key` equals the one they were found from, else `make()`.
-WordsMemo = Callable[[str, object, Callable[[], list[str]]], list[str]]
-
-
-def _no_memo(name: str, key: object, make: Callable[[], list[str]]) -> list[str]:
-    return make()
-
-
-def search_files(
-    documents: Sequence[SearchDocument], memo: WordsMemo = _no_memo
-) -> dict[str, bytes]:
+def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
     """The manifest, word shards and document shards for `documents` (ids are list positions)."""
-    postings = _postings(documents, memo)
+    return SearchIndex().files(documents)
+
+
+class SearchIndex:
+    """The search files of one project from one build to the next (for `serve`).
+
+    A document's words are found again only when its text changed. When the documents are the
+    same pages in the same order, the postings of the changed ones' words are patched rather
+    than gathered from every document; otherwise they are gathered anew. Either way the files
+    are those `search_files` writes.
+    """
+
+    def __init__(self) -> None:
+        self._paths: tuple[str, ...] = ()
+        self._texts: list[str] = []
+        self._words: list[list[str]] = []
+        self._ids: dict[str, list[int]] = {}
+        self._postings: dict[str, str] = {}
+
+    def files(self, documents: Sequence[SearchDocument]) -> dict[str, bytes]:
+        """Every file of the index of `documents`."""
+        texts = [f"{document.title}\n{document.text}" for document in documents]
+        paths = tuple(document.path for document in documents)
+        if paths == self._paths:
+            self._patch(texts)
+        else:
+            known = dict(zip(self._paths, zip(self._texts, self._words, strict=True), strict=True))
+            self._words = [
+                found[1] if (found := known.get(path)) and found[0] == text else words(text)
+                for path, text in zip(paths, texts, strict=True)
+            ]
+            self._paths, self._texts = paths, texts
+            self._ids = _ids(self._words)
+            self._postings = {word: _gaps(ids) for word, ids in self._ids.items()}
+        return _index_files(documents, self._postings)
+
+    def _patch(self, texts: list[str]) -> None:
+        """Move the documents whose text changed to the postings of their new words."""
+        touched: set[str] = set()
+        for number, text in enumerate(texts):
+            if text is self._texts[number] or text == self._texts[number]:
+                continue
+            before, after = set(self._words[number]), words(text)
+            for word in before.difference(after):
+                self._ids[word].remove(number)
+                touched.add(word)
+            for word in set(after).difference(before):
+                bisect.insort(self._ids.setdefault(word, []), number)
+                touched.add(word)
+            self._texts[number], self._words[number] = text, after
+        for word in touched:
+            if self._ids[word]:
+                self._postings[word] = _gaps(self._ids[word])
+            else:
+                del self._ids[word], self._postings[word]
+
+
+def _index_files(
+    documents: Sequence[SearchDocument], postings: Mapping[str, str]
+) -> dict[str, bytes]:
     shards = list(_word_shards(postings))
     files: dict[str, bytes] = {}
     sizes: list[tuple[str, int]] = []
@@ -184,14 +233,13 @@ def search_files(
     return dict(sorted(files.items()))
 
 
-def _postings(documents: Sequence[SearchDocument], memo: WordsMemo) -> dict[str, str]:
-    """Every word → the ids of the documents that hold it, as base-36 gaps."""
+def _ids(found: Sequence[list[str]]) -> dict[str, list[int]]:
+    """Every word → the ids (positions in `found`) of the documents that hold it, ascending."""
     ids: dict[str, list[int]] = {}
-    for number, document in enumerate(documents):
-        text = f"{document.title}\n{document.text}"
-        for word in memo(document.path, text, functools.partial(words, text)):
+    for number, document_words in enumerate(found):
+        for word in document_words:
             ids.setdefault(word, []).append(number)
-    return {word: _gaps(numbers) for word, numbers in ids.items()}
+    return ids
 
 
 def _gaps(ascending: Iterable[int]) -> str:

@@ -207,15 +207,23 @@ def json_exports(
     config = site.config
     links = links or ArticleLinks(site)
     layout = layout or TimelineLayout(site.timeline)
-    files = {"briefings.json": json_file(briefings_index(site))}
+    publications = tuple(published_value(b) for b in site.briefings)
+    files = {
+        "briefings.json": memo(
+            "briefings.json",
+            (site.briefings, publications),
+            lambda: json_file(briefings_index(site)),
+        )
+    }
     for briefing in site.briefings:
         refs = links.targets(briefing)[0]
-        actor_page = dict(zip(briefing.actors, refs, strict=True)).get
         path = briefing_json_path(briefing)
-        made = functools.partial(_briefing_file, briefing, config, actor_page)
+        made = functools.partial(_briefing_file, briefing, config, refs)
         files[path] = memo(path, (briefing, briefing.published.isoformat(), refs), made)
-    events = [_timeline_event(config, entry) for entry in site.timeline[-TIMELINE_JS_LATEST:]]
-    files["timeline.json"] = json_file(timeline_document(config, events))
+    latest = list(site.timeline[-TIMELINE_JS_LATEST:])
+    files["timeline.json"] = memo(
+        "timeline.json", tuple(latest), functools.partial(_timeline_file, config, latest)
+    )
     periods: dict[str, list[TimelineEntry]] = {}
     for page in layout.pages:
         first = page.pagination.paths[0]
@@ -230,7 +238,10 @@ def json_exports(
     return files
 
 
-def _briefing_file(briefing: Briefing, config: SiteConfig, actor_page: ActorPage) -> bytes:
+def _briefing_file(
+    briefing: Briefing, config: SiteConfig, refs: tuple[ActorRef | None, ...]
+) -> bytes:
+    actor_page = dict(zip(briefing.actors, refs, strict=True)).get
     return json_file(briefing_export(briefing, config, actor_page))
 
 

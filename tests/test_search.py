@@ -6,7 +6,8 @@ import itertools
 import json
 import random
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from briefgen.build import BuiltSite
 from briefgen.search import (
     MANIFEST_PATH,
     SearchDocument,
+    SearchIndex,
     javascript_order,
     search_files,
     words,
@@ -127,6 +129,23 @@ def test_the_words_of_all_shards_are_sorted_and_each_shard_starts_at_its_key() -
 def test_the_same_documents_give_the_same_bytes() -> None:
     documents = [_briefing(n, f"word{n} common text") for n in range(250)]
     assert search_files(documents) == search_files(list(documents))
+
+
+def test_an_index_kept_across_edits_gives_the_files_of_a_fresh_one() -> None:
+    documents = list(_synthetic_corpus(200))
+    index = SearchIndex()
+    assert index.files(documents) == search_files(documents)
+    edits: list[Callable[[list[SearchDocument]], list[SearchDocument]]] = [
+        lambda docs: [*docs[:3], replace(docs[3], text="entirely new words here"), *docs[4:]],
+        lambda docs: [replace(docs[0], title="Zwölf fresh"), *docs[1:]],
+        lambda docs: [*docs[:5], replace(docs[5], text=""), *docs[6:]],
+        lambda docs: [*docs[:7], replace(docs[7], text=docs[8].text), *docs[8:]],
+        lambda docs: docs[1:],
+        lambda docs: [*docs, _briefing(999, "a late arrival")],
+    ]
+    for edit in edits:
+        documents = edit(documents)
+        assert index.files(documents) == search_files(documents)
 
 
 def _synthetic_corpus(count: int) -> Sequence[SearchDocument]:

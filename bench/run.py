@@ -1,0 +1,392 @@
+"""Build one corpus with briefgen and with Pelican, MkDocs and Hugo, and write the results.
+
+    python bench/run.py --n 1000 [--runs 5] [--peers pelican,mkdocs,hugo] [--latency [TOOLS]]
+                        [--extraction] [--out bench/RESULTS.md]
+    python bench/run.py --n 1000,5000 --runs 3,2 --latency --latency-n 1000 --extraction
+
+For each size in `--n` (comma-separated: `--n 1000,5000`), the runner writes the corpus
+(`corpus.py`) under `--corpus-root`, then runs rounds: briefgen (clean output and empty cache;
+then a warm rebuild with no change; then a warm rebuild after one briefing's title changed),
+Pelican, MkDocs, Hugo (clean output), in that order, `--runs` times (one number, or one per
+size), after `--warmup` unrecorded rounds. Ratios briefgen/peer are taken within each round,
+then their median is reported.
+`--latency` measures edit → updated page through each tool's preview server; `--extraction`
+the words per second of `briefgen.extract.extract` on one core. Failures are reported in the
+results, and the exit status is 1 if anything failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.client
+import random
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from corpus import PROJECTS, Article, make_articles, manifest, retitled, write_corpus, write_files
+from measure import (
+    BuildKey,
+    ExtractionSpeed,
+    Latency,
+    Sample,
+    SizeResult,
+    run_measured,
+    stop_process,
+)
+from report import render_report
+from tools import BRIEFGEN, PEERS, TOOLS, Tool
+
+POLL_INTERVAL = 0.01
+#: Pause before each edit: twice the previous latency (a full rebuild may write the page long
+#: before it ends, and an edit made during a rebuild can be lost: Pelican's are), plus a draw in
+#: this range, random so that edits do not fall in step with a watcher's polling or batching
+#: period (Hugo's is 0.5 s).
+SETTLE = (1.0, 1.6)
+LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+# --- builds ------------------------------------------------------------------------------------
+
+
+def run_builds(
+    corpus: Path, tools: Sequence[Tool], probe: Article, rounds: int, warmup: int, timeout: float
+) -> tuple[tuple[Mapping[BuildKey, Sample], ...], dict[str, int]]:
+    """`warmup` unrecorded rounds, then `rounds` recorded ones; the probe article is edited."""
+    results = []
+    try:
+        for index in range(warmup + rounds):
+            label = f"warm-up {index + 1}" if index < warmup else f"round {index - warmup + 1}"
+            measured = _round(corpus, tools, probe, index, timeout, label)
+            if index >= warmup:
+                results.append(measured)
+    finally:
+        rewrite_article(corpus, BRIEFGEN, probe)
+    pages = {tool.name: _count_pages(corpus / tool.name / tool.output) for tool in tools}
+    return tuple(results), pages
+
+
+def _round(
+    corpus: Path, tools: Sequence[Tool], probe: Article, index: int, timeout: float, label: str
+) -> dict[BuildKey, Sample]:
+    measured: dict[BuildKey, Sample] = {}
+    for tool in tools:
+        project = corpus / tool.name
+        remove(project, tool.clean)
+        measured[tool.name, "clean"] = _build(tool, project, probe, "", timeout, label)
+        if tool is BRIEFGEN:
+            measured[tool.name, "warm"] = _build(tool, project, probe, "", timeout, label)
+            marker = f"bench-edit-{index}"
+            rewrite_article(corpus, tool, retitled(probe, f"{probe.title} ({marker})"))
+            measured[tool.name, "warm-edit"] = _build(tool, project, probe, marker, timeout, label)
+    return measured
+
+
+def _build(
+    tool: Tool, project: Path, probe: Article, marker: str, timeout: float, label: str
+) -> Sample:
+    """One timed build; a build that exits 0 without the probe's (updated) page failed too."""
+    sample = _checked(
+        run_measured(tool.command(tool.build), project, timeout), tool, project, probe, marker
+    )
+    outcome = f"{sample.wall:6.2f} s" if sample.ok else f"FAILED: {sample.error[-300:]}"
+    progress(f"{label}: {tool.name}{' edited' if marker else ''}: {outcome}")
+    return sample
+
+
+def _checked(sample: Sample, tool: Tool, project: Path, probe: Article, marker: str) -> Sample:
+    if not sample.ok:
+        return sample
+    page = project / tool.output / page_file(tool.page(probe))
+    if not page.is_file():
+        return replace(sample, error=f"exit status 0 but no page {page}")
+    if marker and marker.encode() not in page.read_bytes():
+        return replace(sample, error=f"{page} does not show the edited title ({marker})")
+    return sample
+
+
+def page_file(url_path: str) -> str:
+    """The file a URL path is served from: `/a/` → `a/index.html`."""
+    relative = url_path.lstrip("/")
+    return relative + "index.html" if relative.endswith("/") or not relative else relative
+
+
+def rewrite_article(corpus: Path, tool: Tool, article: Article) -> None:
+    """Write `article` into the tool's project, touching only files whose bytes change."""
+    project = corpus / tool.name
+    changed = {
+        relative: text
+        for relative, text in PROJECTS[tool.name].article_files(article).items()
+        if not (project / relative).is_file() or (project / relative).read_text() != text
+    }
+    write_files(project, changed)
+
+
+def remove(project: Path, names: Sequence[str]) -> None:
+    for name in names:
+        path = project / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+def _count_pages(output: Path) -> int:
+    return sum(1 for _ in output.rglob("*.html")) if output.is_dir() else 0
+
+
+# --- preview latency ---------------------------------------------------------------------------
+
+
+def measure_latency(
+    corpus: Path, tool: Tool, probe: Article, samples: int, timeout: float
+) -> Latency:
+    """Start the tool's server, then `samples` times: change the probe's title and poll its page
+    until the new title is served; the time runs from just before the write."""
+    project = corpus / tool.name
+    remove(project, tool.clean)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}{tool.page(probe)}"
+    log = (corpus / f"{tool.name}-serve.log").open("wb")
+    started = time.perf_counter()
+    try:
+        server = subprocess.Popen(
+            tool.command(tool.serve, port),
+            cwd=project,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError as failure:
+        log.close()
+        return Latency(tool.name, error=f"cannot start: {failure}")
+    try:
+        return _latency_samples(corpus, tool, probe, url, samples, timeout, started, server)
+    finally:
+        stop_process(server)
+        log.close()
+        rewrite_article(corpus, tool, probe)
+
+
+def _latency_samples(
+    corpus: Path,
+    tool: Tool,
+    probe: Article,
+    url: str,
+    samples: int,
+    timeout: float,
+    started: float,
+    server: subprocess.Popen[bytes],
+) -> Latency:
+    if not _poll(url, b"", started + timeout, server):
+        why = "exited" if server.poll() is not None else f"served nothing in {timeout:.0f} s"
+        return Latency(tool.name, error=f"server {why} (see {corpus / tool.name}-serve.log)")
+    startup = time.perf_counter() - started
+    measured: list[float] = []
+    pauses = random.Random(f"latency:{tool.name}")
+    for index in range(samples):
+        time.sleep(pauses.uniform(*SETTLE) + 2 * (measured[-1] if measured else 0.0))
+        marker = f"bench-latency-{index}"
+        edit_started = time.perf_counter()
+        rewrite_article(corpus, tool, retitled(probe, f"{probe.title} ({marker})"))
+        if not _poll(url, marker.encode(), edit_started + timeout, server):
+            return Latency(
+                tool.name,
+                startup,
+                tuple(measured),
+                error=f"edit {index + 1} not served within {timeout:.0f} s",
+            )
+        measured.append(time.perf_counter() - edit_started)
+    return Latency(tool.name, startup, tuple(measured))
+
+
+def _poll(url: str, wanted: bytes, deadline: float, server: subprocess.Popen[bytes]) -> bool:
+    """Fetch `url` until a 200 response contains `wanted`; False at the deadline or if the
+    server exits."""
+    while time.perf_counter() < deadline and server.poll() is None:
+        try:
+            with LOCAL.open(url, timeout=10) as response:
+                if wanted in response.read():
+                    return True
+        except (OSError, http.client.HTTPException):
+            pass  # not up yet, rebuilding, or cut off mid-response: ask again
+        time.sleep(POLL_INTERVAL)
+    return False
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+# --- extraction --------------------------------------------------------------------------------
+
+
+def measure_extraction(articles: Sequence[Article], runs: int) -> ExtractionSpeed:
+    """Extraction throughput on one core: every article's text, `runs` times, in this process."""
+    words = sum(len(article.body.split()) for article in articles)
+    speed = ExtractionSpeed(len(articles), words)
+    try:
+        from briefgen.extract import extract
+    except ImportError as missing:
+        return replace(speed, error=f"briefgen.extract is not importable: {missing}")
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        for article in articles:
+            try:
+                extract(article.body, article.lang, article.yaml_published)
+            except Exception as failure:  # a bug in extract is a result to report, not a crash
+                return replace(speed, error=f"extract failed on {article.slug}: {failure!r}")
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return replace(speed, walls=tuple(walls), cpus=tuple(cpus))
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def progress(message: str) -> None:
+    print(f"[bench {datetime.datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def select_tools(names: str, install: bool) -> tuple[list[Tool], list[str]]:
+    """briefgen and the named peers that are (or can be) installed; notes on those left out."""
+    tools, notes = [BRIEFGEN], []
+    for name in filter(None, (n.strip() for n in names.split(","))):
+        if name not in PEERS:
+            raise SystemExit(f"run: unknown peer {name!r} (known: {', '.join(PEERS)})")
+        peer = PEERS[name]
+        if install and not peer.is_installed():
+            progress(f"installing {name} into {peer.venv}")
+            try:
+                peer.install()
+            except (subprocess.CalledProcessError, OSError) as failure:
+                notes.append(f"{name}: installation failed ({failure}); not measured")
+                continue
+        if peer.is_installed():
+            tools.append(peer)
+        else:
+            notes.append(f"{name}: not installed in {peer.venv} (--no-install); not measured")
+    return tools, notes
+
+
+def latency_tools(choice: str | None, tools: Sequence[Tool]) -> list[Tool]:
+    if choice is None:
+        return []
+    if choice == "all":
+        return list(tools)
+    wanted = {n.strip() for n in choice.split(",")}
+    unknown = wanted - set(TOOLS)
+    if unknown:
+        raise SystemExit(f"run: unknown tool(s) for --latency: {', '.join(sorted(unknown))}")
+    return [tool for tool in tools if tool.name in wanted]
+
+
+def measure_size(n: int, runs: int, args: argparse.Namespace, tools: Sequence[Tool]) -> SizeResult:
+    """Everything asked for on the corpus of `n` articles; latency only where `--latency-n` says."""
+    corpus = args.corpus_root / f"n{n}-seed{args.seed}"
+    progress(f"writing the corpus of {n} articles to {corpus}")
+    articles = make_articles(n, args.seed)
+    write_corpus(articles, corpus, args.seed)
+    probe = articles[n // 2]
+    rounds, pages = run_builds(corpus, tools, probe, runs, args.warmup, args.timeout)
+    latency = []
+    timed = latency_tools(args.latency, tools) if n in args.latency_sizes else []
+    for tool in timed:
+        progress(f"latency: {tool.name} serve, {args.latency_samples} edits")
+        latency.append(
+            measure_latency(corpus, tool, probe, args.latency_samples, args.latency_timeout)
+        )
+        measured = latency[-1]
+        progress(
+            f"latency: {tool.name}: {[round(t, 3) for t in measured.samples]} s {measured.error}"
+        )
+    extraction = None
+    if args.extraction:
+        progress(f"extraction: {n} articles x {runs}")
+        extraction = measure_extraction(articles, runs)
+    return SizeResult(
+        n, corpus, manifest(articles, args.seed), rounds, pages, tuple(latency), extraction
+    )
+
+
+def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", default="1000", help="corpus size(s), comma-separated")
+    parser.add_argument(
+        "--runs", default="5", help="recorded rounds: one number, or one per size (`3,2`)"
+    )
+    parser.add_argument("--warmup", type=int, default=1, help="unrecorded rounds first")
+    parser.add_argument("--seed", type=int, default=1, help="corpus seed")
+    parser.add_argument("--peers", default="pelican,mkdocs,hugo", help="peers, comma-separated")
+    parser.add_argument(
+        "--no-install",
+        dest="install",
+        action="store_false",
+        help="skip peers not installed yet instead of installing them",
+    )
+    parser.add_argument(
+        "--latency",
+        nargs="?",
+        const="all",
+        default=None,
+        metavar="TOOLS",
+        help="measure edit → page latency (all tools, or those named)",
+    )
+    parser.add_argument(
+        "--latency-n", default="", help="sizes to measure latency on (default: every size)"
+    )
+    parser.add_argument("--latency-samples", type=int, default=5)
+    parser.add_argument("--latency-timeout", type=float, default=120.0)
+    parser.add_argument("--extraction", action="store_true", help="measure extraction speed")
+    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per build")
+    parser.add_argument("--corpus-root", type=Path, default=Path("/tmp/bench-corpus"))
+    parser.add_argument("--out", type=Path, default=Path("bench/RESULTS.md"))
+    args = parser.parse_args(argv)
+    args.sizes = _numbers(parser, "--n", args.n)
+    runs = _numbers(parser, "--runs", args.runs)
+    args.runs = runs * len(args.sizes) if len(runs) == 1 else runs
+    args.latency_sizes = _numbers(parser, "--latency-n", args.latency_n or args.n)
+    if len(args.runs) != len(args.sizes):
+        parser.error("--runs: give one number, or one per size in --n")
+    if min(*args.sizes, *args.runs, args.latency_samples) < 1 or args.warmup < 0:
+        parser.error("--n, --runs and --latency-samples must be positive, --warmup >= 0")
+    return args
+
+
+def _numbers(parser: argparse.ArgumentParser, option: str, text: str) -> list[int]:
+    try:
+        return [int(part) for part in text.split(",")]
+    except ValueError:
+        parser.error(f"{option}: not a comma-separated list of numbers: {text!r}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_arguments(argv)
+    command = shlex.join(["python", "bench/run.py", *(sys.argv[1:] if argv is None else argv)])
+    tools, notes = select_tools(args.peers, args.install)
+    started = datetime.datetime.now(datetime.UTC)
+    results = [
+        measure_size(n, runs, args, tools) for n, runs in zip(args.sizes, args.runs, strict=True)
+    ]
+    report = render_report(command, started, tools, results, notes, args.warmup)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(report)
+    progress(f"results written to {args.out}")
+    return 1 if any(result.failed for result in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
