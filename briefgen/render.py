@@ -499,7 +499,25 @@ class Catalogue:
         if isinstance(value, datetime.datetime | datetime.date):
             return format_moment(value, locale)
         week_label = str(self._entry(lang, "week_of_year"))
+        period = _PERIOD.fullmatch(value)
+        if period is not None:
+            return self._format_period(period, locale, lang)
         return format_iso_value(value, locale, week_label) or value
+
+    def _format_period(self, period: re.Match[str], locale: Locale, lang: str) -> str:
+        """TIMEX3's named periods: a day's part, a week-end, a season, a quarter, a half-year.
+
+        CLDR has no words for most of them, so they are labels of the theme (`periods`).
+        """
+        names = self._entry(lang, "periods")
+        assert isinstance(names, dict)
+        head, code = period["head"], period["code"]
+        if period["day"]:
+            day = format_date(datetime.date.fromisoformat(head), "long", locale=locale)
+            return str(names["day_part"]).format(day=day, part=names[code])
+        if period["week"]:
+            return str(names["weekend"]).format(week=int(period["week"]), year=period["year"])
+        return str(names["of_year"]).format(period=names[code], year=period["year"])
 
     def plural(self, count: int, key: str, lang: str) -> str:
         """The `{count}` text of label `key` in the plural form `lang` uses for `count`."""
@@ -556,6 +574,11 @@ def babel_locale(lang: str) -> Locale:
 _YEAR = re.compile(r"(\d{4})")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")
+#: `2022-02-24TEV` (evening), `2021-W51-WE` (week-end), `2008-FA` (autumn), `2009-Q4`, `2010-H1`.
+_PERIOD = re.compile(
+    r"(?P<head>(?P<year>\d{4})(?:-(?P<day>\d{2}-\d{2})|-W(?P<week>\d{2}))?)"
+    r"(?:T|-)(?P<code>MO|AF|EV|NI|DT|WE|SP|SU|FA|WI|Q[1-4]|H[12])"
+)
 _TIME_OF_DAY = re.compile(r"T(\d{2}:\d{2}(?::\d{2})?)")
 _DURATION = re.compile(
     r"P(?:(?P<year>\d+)Y)?(?:(?P<month>\d+)M)?(?:(?P<week>\d+)W)?(?:(?P<day>\d+)D)?"
@@ -664,6 +687,8 @@ def datetime_attribute(value: str | Published) -> str:
         return value.isoformat()
     if anchor_of(value) is not None or _TIME_OF_DAY.fullmatch(value):
         return value.removeprefix("T")
+    if period := _PERIOD.fullmatch(value):
+        return period["head"]  # the day, ISO week or year the named period lies in
     return ""
 
 

@@ -552,6 +552,10 @@ def _catalogue(tmp_path: Path) -> Catalogue:
         ("P2M", f"2{NBSP}mois", "2 months"),
         ("P1Y6M", f"1{NBSP}an et 6{NBSP}mois", "1 year and 6 months"),
         ("XXXX-WXX-1", "XXXX-WXX-1", "XXXX-WXX-1"),
+        ("2022-02-24TEV", "24 février 2022, soir", "February 24, 2022, evening"),
+        ("2021-W51-WE", "week-end de la semaine 51 de 2021", "weekend of week 51, 2021"),
+        ("2008-FA", "automne 2008", "autumn 2008"),
+        ("2009-Q4", "quatrième trimestre 2009", "fourth quarter 2009"),
     ],
 )  # fmt: skip
 def test_dates_are_written_as_each_language_writes_them(
