@@ -700,12 +700,22 @@ def relative_url(target: str, from_page: str) -> str:
 
     Every internal link is relative, so one build works opened from disk, served at `/`, or
     served under a sub-path (`/repo/`). `target` may end with `/` (a folder) or carry a `#part`.
-    Plain string work: a page of a large site writes hundreds of links.
     """
+    return _relative_url(target, _page_folder(from_page))
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _page_folder(page: str) -> tuple[str, ...]:
+    return tuple(_parts(page)[:-1])
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relative_url(target: str, page_folder: tuple[str, ...]) -> str:
+    """`relative_url` from a page in `page_folder`. Remembered: a page of a large site writes
+    hundreds of links, most of them to the same few pages (its actors, the site's sections)."""
     path, _, fragment = target.partition("#")
     if not path:
         return "#" + quote(fragment, safe="")
-    page_folder = _parts(from_page)[:-1]
     target_parts = _parts(path)
     shared = 0
     for ours, theirs in zip(page_folder, target_parts, strict=False):

@@ -92,7 +92,11 @@ def json_file(value: object) -> bytes:
 
 def site_url(config: SiteConfig, path: str) -> str:
     """The address of output `path`: absolute with a `base_url`, else from the site root."""
-    return absolute_url(config.base_url, path) if config.base_url else page_address(path)
+    return _address(config.base_url, path)
+
+
+def _address(base_url: str, path: str) -> str:
+    return absolute_url(base_url, path) if base_url else page_address(path)
 
 
 def published_value(briefing: Briefing) -> str:
@@ -383,7 +387,13 @@ def _timeline_event(config: SiteConfig, entry: TimelineEntry) -> dict[str, Any]:
 
 
 def _html_link(config: SiteConfig, path: str, text: str) -> str:
-    return f'<a href="{html.escape(site_url(config, path))}">{html.escape(text)}</a>'
+    return _html_link_at(config.base_url, path, text)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _html_link_at(base_url: str, path: str, text: str) -> str:
+    """Remembered: the timeline files link the same actors from thousands of events."""
+    return f'<a href="{html.escape(_address(base_url, path))}">{html.escape(text)}</a>'
 
 
 def timeline_date(value: str) -> dict[str, Any]:
