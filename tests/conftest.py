@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import os
+import shutil
+from collections.abc import Callable, Iterator, Mapping
+from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
 from briefgen.build import BuiltSite, build_in_memory
 from briefgen.config import load_config
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+#: Debian's chromium, started so that it asks no outside host for anything.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 #: The smallest valid `briefgen.yaml`; `make_site` writes it unless the files bring their own.
 MINIMAL_CONFIG = "title: Test briefings\n"
@@ -44,3 +60,42 @@ def built_multi_site() -> BuiltSite:
     """The fixture site in `tests/fixtures/multi`, built in memory once for the whole run."""
     config, _ = load_config(MULTI_SITE / "briefgen.yaml")
     return build_in_memory(config)
+
+
+def unavailable(reason: str) -> NoReturn:
+    """Skip where the browser cannot run; in CI, where it must, fail instead."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests cannot run in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's headless chromium, launched once per test module.
+
+    Not once per session: Playwright's sync API runs an event loop while it is open, and another
+    module's own Playwright (tests/test_serve.py) cannot start while one is.
+    """
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).is_file():
+        unavailable("no chromium on this machine (apt-get install chromium)")
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        unavailable("Playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        try:
+            launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        except Error as error:
+            unavailable(f"chromium does not start: {error.message.splitlines()[0]}")
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core, as shipped inside the `axe-playwright-python` package (no download)."""
+    try:
+        return (resources.files("axe_playwright_python") / "axe.min.js").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        unavailable("axe-core is missing (pip install -e '.[test]' brings axe-playwright-python)")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import http.client
 import logging
-import os
 import queue
 import re
 import signal
@@ -24,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -37,6 +36,9 @@ from briefgen.serve import Notice, Preview, serve
 from briefgen.serve.live import LiveSite
 from briefgen.serve.server import HostPolicy, PreviewServer
 from briefgen.serve.watch import QUIET_SECONDS
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 #: How long any single wait may take before the test fails (never reached when all is well).
 DEADLINE = 10.0
@@ -819,33 +821,17 @@ def test_the_command_reports_a_busy_port_in_one_line(
 
 # --- In a real browser ----------------------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 @pytest.mark.browser
 def test_a_browser_page_follows_edits_shows_errors_and_recovers_untouched(
-    make_site: Callable[[Mapping[str, str]], Path],
+    make_site: Callable[[Mapping[str, str]], Path], browser: Browser
 ) -> None:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing; CI must install it")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    expect = playwright_api.expect
-    with (
-        previewing(make_site(project_files(alpha="Alpha"))) as session,
-        playwright_api.sync_playwright() as playwright,
-    ):
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    from playwright.sync_api import expect
+
+    with previewing(make_site(project_files(alpha="Alpha"))) as session:
+        page = browser.new_page()
         try:
-            page = browser.new_page()
             page.goto(session.preview.url + "briefings/alpha/")
             title = page.locator("#briefing-title")
             expect(title).to_have_text("Alpha")
@@ -858,4 +844,4 @@ def test_a_browser_page_follows_edits_shows_errors_and_recovers_untouched(
             expect(errors).to_have_count(0)
             expect(title).to_have_text("Alpha, fixed")
         finally:
-            browser.close()
+            page.close()

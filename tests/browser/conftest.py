@@ -9,16 +9,13 @@ with the reason, except in CI (`CI=true`), where that is a failure.
 
 from __future__ import annotations
 
-import os
-import shutil
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from importlib import resources
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -28,17 +25,10 @@ from briefgen.build import build_in_memory
 from briefgen.config import load_config
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    pass
 
 MULTI_SITE = Path(__file__).resolve().parent.parent / "fixtures" / "multi"
 SITE_PATH = "/repo/"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
@@ -50,45 +40,6 @@ CONTENT_TYPES = {
     ".jpg": "image/jpeg",
     ".txt": "text/plain; charset=utf-8",
 }
-
-
-def unavailable(reason: str) -> NoReturn:
-    """Skip where the browser cannot run; in CI, where it must, fail instead."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"browser tests cannot run in CI: {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's headless chromium, launched once per test module.
-
-    Not once per session: Playwright's sync API runs an event loop while it is open, and another
-    module's own Playwright (tests/test_serve.py) cannot start while one is.
-    """
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(executable).is_file():
-        unavailable("no chromium on this machine (apt-get install chromium)")
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError:
-        unavailable("Playwright is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        try:
-            launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        except Error as error:
-            unavailable(f"chromium does not start: {error.message.splitlines()[0]}")
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(scope="session")
-def axe_source() -> str:
-    """axe-core, as shipped inside the `axe-playwright-python` package (no download)."""
-    try:
-        return (resources.files("axe_playwright_python") / "axe.min.js").read_text("utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
-        unavailable("axe-core is missing (pip install -e '.[test]' brings axe-playwright-python)")
 
 
 @dataclass(frozen=True, slots=True)
