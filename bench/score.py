@@ -296,17 +296,14 @@ class Extractor:
     """The function under test: `briefgen.extract.extract`, its actors and its dates."""
 
     def __init__(self) -> None:
-        self.note = ""
-        self.actors: ActorsFn | None = lambda text, lang, dct: extract(text, lang, dct).actors
+        self.actors: ActorsFn = lambda text, lang, dct: extract(text, lang, dct).actors
         self.dates: DatesFn = lambda text, lang, dct: extract(text, lang, dct).dates
 
 
-def score_file(path: Path, extractor: Extractor, errors: int) -> FileScore | None:
+def score_file(path: Path, extractor: Extractor, errors: int) -> FileScore:
     records = list(read_records(path))
     task = "timex" if records and "timexes" in records[0] else "ner"
     score = FileScore(path.stem, task)
-    if task == "ner" and extractor.actors is None:
-        return None
     for lang in sorted({record["lang"] for record in records}):
         # Untimed: words/s is the steady state, not the one-off building of a language's rules.
         extractor.dates("2021-12-29", lang, FIXED_DCT)
@@ -315,7 +312,7 @@ def score_file(path: Path, extractor: Extractor, errors: int) -> FileScore | Non
         score.words += len(record["text"].split())
         if task == "timex":
             score_timex_record(score, record, extractor.dates, errors)
-        elif extractor.actors is not None:
+        else:
             score_ner_record(score, record, extractor.actors, errors)
     return score
 
@@ -374,10 +371,9 @@ def _recall(score: FileScore, kind: str, what: str) -> str:
     return f"{score.extras[f'{kind} {what}'].recall:.2f}"
 
 
-def as_json(scores: Sequence[FileScore], note: str) -> str:
+def as_json(scores: Sequence[FileScore]) -> str:
     return json.dumps(
         {
-            "note": note,
             "files": {
                 score.name: {
                     "task": score.task,
@@ -435,24 +431,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"score.py: no data file: {', '.join(missing) or args.data}", file=sys.stderr)
         return 2
     extractor = Extractor()
-    scores: list[FileScore] = []
-    skipped: list[str] = []
-    for path in files:
-        score = score_file(path, extractor, args.errors)
-        if score is None:
-            skipped.append(path.stem)
-        else:
-            scores.append(score)
-    note = extractor.note + (f"; skipped (no actors): {', '.join(skipped)}" if skipped else "")
+    scores = [score_file(path, extractor, args.errors) for path in files]
     if args.json:
-        print(as_json(scores, note))
+        print(as_json(scores))
         return 0
     print(render_table(scores))
     if args.errors:
         print(render_errors(scores))
-    if note:
-        print(f"note: {note}", file=sys.stderr)
-    return 0 if scores else 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -91,7 +91,7 @@ def build_in_memory(
     problems += actor_problems
     if errors_in(problems):
         raise BuildFailed(problems)
-    problems += _language_warnings(config, briefings)
+    problems += _language_warnings(briefings)
     extractions = extract_all(briefings, cache or ExtractionCache(), progress)
     assembler = assembler or Assembler()
     assembled = [assembler.merge(b, e) for b, e in zip(briefings, extractions, strict=True)]
@@ -181,7 +181,7 @@ def _extract_job(job: tuple[str, str, Published]) -> Extraction:
     return extract(*job)
 
 
-def _language_warnings(config: SiteConfig, briefings: Sequence[Briefing]) -> list[Problem]:
+def _language_warnings(briefings: Sequence[Briefing]) -> list[Problem]:
     known = supported_languages()
     return [
         warning(

@@ -18,13 +18,14 @@ from urllib.parse import urlsplit
 
 from briefgen.errors import ConfigError, Problem, errors_in
 from briefgen.model import SiteConfig
-from briefgen.yamlfile import Fields, read_yaml
+from briefgen.yamlfile import Fields, is_http_url, read_yaml
 
 CONFIG_FILE = "briefgen.yaml"
 CONFIG_KEYS = ("title", "language", "base_url", "theme", "output", "description", "author", "cname")
 
 _THEME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _DOMAIN_NAME = re.compile(r"(?=.{1,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+_BASE_URL_HINT = "write it like https://user.github.io/repo/"
 _OUTPUT_HINT = "a build replaces its whole output folder; use a folder of its own, like `_site`"
 
 
@@ -124,25 +125,30 @@ def _configured_output(fields: Fields, root: Path) -> Path:
 def _base_url(fields: Fields) -> str:
     """The site's public address ending in `/`, so page URLs can be joined onto it."""
     url = fields.http_url("base_url")
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    if parts.query or parts.fragment:
+    if url and _has_query_or_fragment(url):
         message = "a site's address cannot have a query (`?…`) or a fragment (`#…`)"
-        fields.report("base_url", message, "write it like https://user.github.io/repo/")
+        fields.report("base_url", message, _BASE_URL_HINT)
         return ""
-    return url if url.endswith("/") else url + "/"
+    return _with_trailing_slash(url)
 
 
 def _given_base_url(url: str, problems: list[Problem]) -> str:
     """A `base_url` from the command line, held to the same rules as the file's."""
-    parts = urlsplit(url)
-    if url and (parts.scheme not in ("http", "https") or not parts.netloc or parts.query
-                or parts.fragment):
-        hint = "write it like https://user.github.io/repo/"
+    if url and (not is_http_url(url) or _has_query_or_fragment(url)):
         message = f"expected an http(s) address, got {url!r}"
-        problems.append(Problem("--base-url", message, hint=hint))
+        problems.append(Problem("--base-url", message, hint=_BASE_URL_HINT))
         return ""
+    return _with_trailing_slash(url)
+
+
+def _has_query_or_fragment(url: str) -> bool:
+    """A site's address is a folder: a query or fragment would end up inside every page URL."""
+    parts = urlsplit(url)
+    return bool(parts.query or parts.fragment)
+
+
+def _with_trailing_slash(url: str) -> str:
+    """`url` ending in `/` (or still ""), so page paths can be joined onto it."""
     return url if not url or url.endswith("/") else url + "/"
 
 

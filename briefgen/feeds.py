@@ -54,12 +54,13 @@ _EPOCH = "1970-01-01T00:00:00Z"
 FileMemo = Callable[[str, object, Callable[[], bytes]], bytes]
 
 
-def _no_memo(name: str, key: object, make: Callable[[], bytes]) -> bytes:
+def no_memo(name: str, key: object, make: Callable[[], bytes]) -> bytes:
+    """The `FileMemo` that keeps nothing: every file is made afresh."""
     return make()
 
 
 def site_files(
-    site: Site, page_paths: Iterable[str], memo: FileMemo = _no_memo
+    site: Site, page_paths: Iterable[str], memo: FileMemo = no_memo
 ) -> tuple[dict[str, bytes], list[Problem]]:
     """The feeds, the sitemap of `page_paths` (the site's HTML pages) and `robots.txt`.
 

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from briefgen.extract.text import append_stripped
 from briefgen.model import Actor, ActorRef, Briefing, DatedEvent, Site
 from briefgen.names import name_pattern
 from briefgen.paths import TIMELINE_PAGE, actor_path
@@ -185,16 +186,10 @@ def mark_plain_text(text: str, marks: Sequence[Mark], href: Callable[[str], str]
 def paragraph_bounds(text: str) -> list[tuple[int, int]]:
     """`(start, end)` of each paragraph: split at blank lines, stripped, empty ones dropped."""
     breaks = [(m.start(), m.end()) for m in _PARAGRAPH_BREAK.finditer(text)]
-    bounds = []
+    bounds: list[tuple[int, int]] = []
     start = 0
     for end, after in [*breaks, (len(text), len(text))]:
-        first, last = start, end
-        while first < last and text[first].isspace():
-            first += 1
-        while last > first and text[last - 1].isspace():
-            last -= 1
-        if first < last:
-            bounds.append((first, last))
+        append_stripped(text, start, end, bounds)
         start = after
     return bounds
 

@@ -303,7 +303,7 @@ def _read_article(
     """The first of `candidates` that exists, read; problems are reported at `key`."""
     for written in candidates:
         shown = Path(os.path.normpath(written))
-        if shown.is_absolute() or shown.parts[0] == "..":
+        if shown.is_absolute() or shown.parts[:1] == ("..",):
             hint = "articles live in the project folder, e.g. in seeds/"
             fields.report(key, f"`{written}` is outside the project folder", hint)
             return None

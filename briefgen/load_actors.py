@@ -107,7 +107,7 @@ def _image(entry: Fields, root: Path) -> Path | None:
     if not written:
         return None
     shown = Path(os.path.normpath(written))
-    if shown.is_absolute() or shown.parts[0] == "..":
+    if shown.is_absolute() or shown.parts[:1] == ("..",):
         entry.report("image", f"`{written}` is outside the project folder", "put it in images/")
         return None
     suffix = shown.suffix.lower()

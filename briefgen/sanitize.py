@@ -242,13 +242,13 @@ class _MarkupAudit(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in ALLOWED_TAGS:
             self.findings.append(tag)
-        self.findings.extend(_attribute_findings(tag, attrs))
+        self.findings.extend(_attribute_findings(attrs))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
 
 
-def _attribute_findings(tag: str, attrs: Iterable[tuple[str, str | None]]) -> list[str]:
+def _attribute_findings(attrs: Iterable[tuple[str, str | None]]) -> list[str]:
     findings = []
     for name, value in attrs:
         if name.startswith("on") or name == "style":

@@ -7,7 +7,6 @@ has none; it never overwrites one.
 
 from __future__ import annotations
 
-import datetime
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from briefgen.extract import extract
 from briefgen.extract.text import sentence_bounds, shorten
 from briefgen.load import slugify
 from briefgen.model import Extraction, Published
-from briefgen.yamlfile import read_text_file
+from briefgen.yamlfile import parse_timestamp, read_text_file
 
 
 class ScaffoldError(BriefgenError):
@@ -95,11 +94,10 @@ def write_content_file(content_dir: Path, seed: SeedExtraction, article_field: s
     return target
 
 
-def parse_published(text: str) -> datetime.date | datetime.datetime:
-    """`--published`: an ISO date or date-time; a clear problem otherwise."""
+def parse_published(text: str) -> Published:
+    """`--published`: a date or date-time, read as a content file's `published:` is."""
     try:
-        return datetime.date.fromisoformat(text) if len(text) == 10 else \
-            datetime.datetime.fromisoformat(text)
-    except ValueError:
+        return parse_timestamp(text)
+    except ValueError as reason:
         message = f"expected a date like 2021-12-29, got {text!r}"
-        raise ScaffoldError([Problem("--published", message)]) from None
+        raise ScaffoldError([Problem("--published", message, hint=str(reason))]) from None

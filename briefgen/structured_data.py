@@ -4,7 +4,8 @@
   the page's `<head>`;
 - `json_exports(site)`: `briefings.json` (an index of every briefing),
   `briefings/<slug>/briefing.json` (everything the page shows, each item marked curated or
-  extracted) and `timeline.json` (every dated event, in TimelineJS3's format).
+  extracted), `timeline.json` (the latest dated events) and `timeline/<year>/timeline.json`
+  (every event of the year), in TimelineJS3's format.
 
 Addresses are absolute when `base_url` is set, otherwise relative to the site root (the folder
 that holds `briefings.json`). Every JSON that goes inside a `<script>` goes through `script_json`,
@@ -23,6 +24,7 @@ from typing import Any
 from markupsafe import Markup
 
 from briefgen.assemble import date_sort_key
+from briefgen.feeds import FileMemo, no_memo
 from briefgen.highlight import ArticleLinks
 from briefgen.model import (
     Actor,
@@ -187,24 +189,16 @@ def _web_address(url: str) -> bool:
 # --- JSON exports -----------------------------------------------------------------------------
 
 
-#: Keeps a file's bytes from one build to the next: `memo(name, key, make)` gives the bytes
-#: kept under `name` when `key` equals the one they were made from, else `make()`.
-FileMemo = Callable[[str, object, Callable[[], bytes]], bytes]
-
 #: How many of the latest events `timeline.json` holds: TimelineJS3 shows one slide per event,
 #: and a reader cannot page through thousands; each year's file holds all of its events.
 TIMELINE_JS_LATEST = 500
-
-
-def _no_memo(name: str, key: object, make: Callable[[], bytes]) -> bytes:
-    return make()
 
 
 def json_exports(
     site: Site,
     links: ArticleLinks | None = None,
     layout: TimelineLayout | None = None,
-    memo: FileMemo = _no_memo,
+    memo: FileMemo = no_memo,
 ) -> dict[str, bytes]:
     """`briefings.json`, each `briefings/<slug>/briefing.json`, `timeline.json` (the latest
     events) and `timeline/<year>/timeline.json` (every event of each year)."""
@@ -348,11 +342,6 @@ def _date_export(event: DatedEvent) -> dict[str, Any]:
 # --- TimelineJS3 ------------------------------------------------------------------------------
 
 _TIME_OF_DAY = re.compile(r"T(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?")
-
-
-def timeline_js(site: Site) -> dict[str, Any]:
-    """Every dated event of the site, oldest first, as one TimelineJS3 document."""
-    return timeline_document(site.config, [_timeline_event(site.config, e) for e in site.timeline])
 
 
 def timeline_document(config: SiteConfig, events: list[dict[str, Any]]) -> dict[str, Any]:

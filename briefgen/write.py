@@ -26,9 +26,15 @@ def write_site(files: Mapping[str, bytes], output: Path) -> None:
     retired = _sibling(output, "old")
     try:
         _write_tree(files, staging)
-        if output.exists():
-            output.rename(retired)
-        staging.rename(output)
+        try:
+            if output.exists():
+                output.rename(retired)
+            staging.rename(output)
+        except BaseException:
+            # Interrupted between the two renames: put the previous site back before cleaning up.
+            if retired.exists() and not output.exists():
+                retired.rename(output)
+            raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(retired, ignore_errors=True)

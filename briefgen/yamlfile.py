@@ -260,6 +260,12 @@ def describe(value: object) -> str:
     return "text"
 
 
+def is_http_url(text: str) -> bool:
+    """Whether `text` is an absolute http(s) address with a host and no spaces."""
+    parts = urlsplit(text)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and " " not in text
+
+
 def is_language_code(text: str) -> bool:
     """Whether `text` looks like a language code such as `en`, `fr`, `pt-BR` or `fr_CA`."""
     return _LANGUAGE_CODE.fullmatch(text) is not None
@@ -431,8 +437,7 @@ class Fields:
         text = self.text(key)
         if not text:
             return ""
-        parts = urlsplit(text)
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in text:
+        if not is_http_url(text):
             message = f"expected a web address like https://example.org/, got {self.got(key)}"
             self.report(key, message, "only http:// and https:// addresses are allowed")
             return ""

@@ -106,7 +106,8 @@ def test_images_must_be_pictures_inside_the_project(make_site: MakeSite) -> None
         "  - {name: A, kind: person, image: ../outside.png}\n"
         "  - {name: B, kind: person, image: images/b.svg}\n"
         "  - {name: C, kind: person, image: images/missing.png}\n"
-        "  - {name: D, kind: person, image: images/fake.png}\n",
+        "  - {name: D, kind: person, image: images/fake.png}\n"
+        "  - {name: E, kind: person, image: images/..}\n",
         **{"images/b.svg": "<svg onload='alert(1)'/>", "images/fake.png": "<html>"},
     )
     assert [p.split(": ", 1)[0] for p in problems] == [
@@ -114,11 +115,13 @@ def test_images_must_be_pictures_inside_the_project(make_site: MakeSite) -> None
         "actors.yaml:3:36",
         "actors.yaml:4:36",
         "actors.yaml:5:36",
+        "actors.yaml:6:36",
     ]
     assert "outside the project folder" in problems[0]
     assert "not a picture briefgen copies" in problems[1]
     assert "image not found" in problems[2]
     assert "is not a PNG file" in problems[3]
+    assert "not a picture briefgen copies" in problems[4]
 
 
 def test_an_unsafe_or_repeated_slug_is_refused(make_site: MakeSite) -> None:

@@ -237,6 +237,7 @@ def test_a_missing_named_article_is_reported_at_the_article_key(make_site: MakeS
     ("article", "message"),
     [
         ("seeds/x.docx", "`seeds/x.docx` is not a .txt or .md file"),
+        ("seeds/..", "`seeds/..` is not a .txt or .md file"),
         ("../outside.txt", "`../outside.txt` is outside the project folder"),
         ("/etc/passwd.txt", "`/etc/passwd.txt` is outside the project folder"),
     ],

@@ -64,3 +64,24 @@ def test_paths_that_leave_the_output_are_refused(tmp_path: Path, name: str) -> N
     with pytest.raises(ValueError):
         write_site({name: b"x"}, tmp_path / "_site")
     assert not (tmp_path / "_site").exists()
+
+
+def test_an_interruption_during_the_swap_puts_the_previous_site_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "_site"
+    write_site({"index.html": b"good"}, out)
+    before = _tree(out)
+    real_rename = Path.rename
+
+    def interrupted(self: Path, target: Path) -> Path:
+        if self.name.startswith(".") and "staging" in self.name:
+            raise KeyboardInterrupt  # Ctrl-C after the old site was moved aside
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_site({"index.html": b"new"}, out)
+    monkeypatch.undo()
+    assert _tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]

@@ -28,7 +28,7 @@ def extract(text: str, lang: str, published: Published) -> Extraction:
     sentences = sentence_bounds(text)
     actors = find_actors(text, lang, sentences)
     dates = find_dates(text, lang, published, sentences)
-    quotes = find_quotes(text, lang, actors, sentences)
+    quotes = find_quotes(text, lang, actors)
     key_facts = find_key_facts(text, lang, actors, dates, sentences)
     return Extraction(
         actors=tuple(actors), dates=tuple(dates), key_facts=tuple(key_facts), quotes=tuple(quotes)

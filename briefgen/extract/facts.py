@@ -61,9 +61,7 @@ class _FactsLanguage:
     trailing: re.Pattern[str] | None
 
 
-def find_quotes(
-    text: str, lang: str, actors: list[Actor], sentences: list[tuple[int, int]]
-) -> list[Quote]:
+def find_quotes(text: str, lang: str, actors: list[Actor]) -> list[Quote]:
     """The direct quotations of `text` with their speakers ("" when the text names none); a
     speaker who is one of `actors` is given by the actor's name."""
     language = _facts_language(lang)

@@ -22,13 +22,14 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
         end = match.end() if match.group().strip() else match.start()
         if match.group().strip() == "" and _ABBREVIATION.search(text[start:end]):
             continue
-        _append_stripped(text, start, end, bounds)
+        append_stripped(text, start, end, bounds)
         start = end
-    _append_stripped(text, start, len(text), bounds)
+    append_stripped(text, start, len(text), bounds)
     return bounds
 
 
-def _append_stripped(text: str, start: int, end: int, bounds: list[tuple[int, int]]) -> None:
+def append_stripped(text: str, start: int, end: int, bounds: list[tuple[int, int]]) -> None:
+    """Append `text[start:end]` without its surrounding whitespace to `bounds`, unless empty."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

@@ -17,11 +17,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from briefgen.build import BuildReport, BuiltSite
 from briefgen.errors import BriefgenError, Problem
 from briefgen.model import SiteConfig
+from briefgen.paths import site_root_path
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +68,9 @@ class Rebuild:
 
 
 def base_path_of(base_url: str) -> str:
-    """The URL path of `base_url`, decoded as request paths are, with a slash at both ends:
+    """The URL path the site is served under (`site_root_path`), decoded as request paths are:
     "" and "https://x.org" give "/"."""
-    path = unquote(urlsplit(base_url).path).strip("/")
-    return f"/{path}/" if path else "/"
+    return unquote(site_root_path(base_url))
 
 
 class LiveSite:

@@ -15,7 +15,7 @@ from briefgen.model import KeyFact, Quote
 
 def quotes_of(text: str, lang: str) -> list[Quote]:
     sentences = sentence_bounds(text)
-    return find_quotes(text, lang, find_actors(text, lang, sentences), sentences)
+    return find_quotes(text, lang, find_actors(text, lang, sentences))
 
 
 def facts_of(text: str, lang: str) -> list[KeyFact]:
