@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 #: How long any single wait may take before the test fails (never reached when all is well).
-DEADLINE = 10.0
+DEADLINE = 30.0  # generous: a loaded 2-core machine may take seconds to start a subprocess
 
 SCRIPT_TAG = re.compile(rb'<script src="/__briefgen__/reload\.js" data-since="[^"]*"></script>')
 
