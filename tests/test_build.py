@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
+from trees import file_tree
 
 from briefgen.cli import main
 
@@ -32,9 +33,6 @@ GOOD = {
 }
 LOCATED_ERROR = re.compile(r"^[\w./-]+:\d+:\d+: \S")
 
-
-def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def _build(root: Path, *args: str) -> int:
@@ -68,9 +66,9 @@ def test_the_build_ends_with_a_one_line_summary(
 
 
 def test_building_twice_gives_identical_bytes(built: Path) -> None:
-    first = _tree(built / "_site")
+    first = file_tree(built / "_site")
     assert _build(built) == 0
-    assert _tree(built / "_site") == first
+    assert file_tree(built / "_site") == first
 
 
 BROKEN = {
@@ -128,7 +126,7 @@ def test_bad_input_is_one_located_line_and_the_previous_site_stays(
     built: Path, case: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     name, content, expected_start = BROKEN[case]
-    before = _tree(built / "_site")
+    before = file_tree(built / "_site")
     capsys.readouterr()
     path = built / name
     path.write_bytes(content if isinstance(content, bytes) else content.encode())
@@ -138,7 +136,7 @@ def test_bad_input_is_one_located_line_and_the_previous_site_stays(
     errors = [line for line in err.splitlines() if "warning:" not in line]
     assert errors and all(LOCATED_ERROR.match(line) for line in errors), err
     assert any(line.startswith(expected_start) for line in errors), err
-    assert _tree(built / "_site") == before
+    assert file_tree(built / "_site") == before
     assert not (built / "pwned").exists()
 
 
@@ -198,17 +196,17 @@ def test_bom_and_crlf_build_exactly_like_plain_utf8(make_site: MakeSite, tmp_pat
         path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
     (other / "briefgen.yaml").write_bytes((plain / "briefgen.yaml").read_bytes())
     assert _build(other) == 0
-    assert _tree(other / "_site") == _tree(plain / "_site")
+    assert file_tree(other / "_site") == file_tree(plain / "_site")
 
 
 @pytest.mark.parametrize("output", [".", "content", "seeds", ".."])
 def test_an_output_folder_that_holds_the_sources_is_refused(
     built: Path, output: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    sources = _tree(built / "content") | _tree(built / "seeds")
+    sources = file_tree(built / "content") | file_tree(built / "seeds")
     assert _build(built, "--output", str(built / output)) == 1
     assert "output" in capsys.readouterr().err
-    assert _tree(built / "content") | _tree(built / "seeds") == sources
+    assert file_tree(built / "content") | file_tree(built / "seeds") == sources
 
 
 def test_a_hostile_markdown_article_renders_harmlessly_with_a_warning(

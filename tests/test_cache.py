@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
+from trees import file_tree
 
 from briefgen import build as build_module
 from briefgen.build import SiteBuilder, build, build_in_memory, extract_all
@@ -50,9 +51,6 @@ def _config(root: Path, output: str = "_site") -> SiteConfig:
     return load_config(root / "briefgen.yaml", output=root / output)[0]
 
 
-def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
-
 
 def test_a_build_from_a_warm_cache_equals_a_build_without_cache(make_site: MakeSite) -> None:
     root = _project(make_site)
@@ -60,8 +58,8 @@ def test_a_build_from_a_warm_cache_equals_a_build_without_cache(make_site: MakeS
     assert any((root / CACHE_DIR).rglob("*.json")), "the first build filled the cache"
     build(_config(root, "warm"))
     uncached = build_in_memory(_config(root, "memory")).files
-    assert _tree(root / "cold") == _tree(root / "warm")
-    assert {k: v for k, v in _tree(root / "warm").items() if k != ".briefgen-site"} == dict(
+    assert file_tree(root / "cold") == file_tree(root / "warm")
+    assert {k: v for k, v in file_tree(root / "warm").items() if k != ".briefgen-site"} == dict(
         uncached
     )
 
@@ -71,9 +69,9 @@ def test_a_corrupt_or_hostile_cache_entry_is_a_miss(make_site: MakeSite) -> None
     build(_config(root))
     for entry in (root / CACHE_DIR).rglob("*.json"):
         entry.write_bytes(b"\x80\x04cos\nsystem\n(S'touch pwned'\ntR.")  # a pickle payload
-    before = _tree(root / "_site")
+    before = file_tree(root / "_site")
     build(_config(root))
-    assert _tree(root / "_site") == before
+    assert file_tree(root / "_site") == before
     assert not (root / "pwned").exists() and not Path("pwned").exists()
 
 

@@ -12,6 +12,8 @@ import os
 import shutil
 from pathlib import Path
 
+from trees import file_tree
+
 from briefgen.build import build
 from briefgen.config import load_config
 
@@ -21,11 +23,7 @@ GOLDEN = ROOT / "tests" / "golden" / "example-site"
 
 def _tree(root: Path) -> dict[str, bytes]:
     """The generated files; `static/` is the theme's assets copied verbatim, checked elsewhere."""
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in root.rglob("*")
-        if p.is_file() and p.relative_to(root).parts[0] != "static"
-    }
+    return {name: data for name, data in file_tree(root).items() if not name.startswith("static/")}
 
 
 def test_the_example_site_matches_the_golden_files(tmp_path: Path) -> None:

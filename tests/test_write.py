@@ -5,19 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from trees import file_tree
 
 from briefgen.errors import OutputError
 from briefgen.write import MARKER, write_site
 
 
-def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
-
-
 def test_writes_every_file_and_the_marker(tmp_path: Path) -> None:
     out = tmp_path / "_site"
     write_site({"index.html": b"<p>hi</p>", "briefings/a/index.html": b"a"}, out)
-    assert _tree(out) == {
+    assert file_tree(out) == {
         "index.html": b"<p>hi</p>",
         "briefings/a/index.html": b"a",
         MARKER: (out / MARKER).read_bytes(),
@@ -28,7 +25,7 @@ def test_a_second_build_replaces_the_first_without_leftovers(tmp_path: Path) -> 
     out = tmp_path / "_site"
     write_site({"old.html": b"old", "index.html": b"1"}, out)
     write_site({"index.html": b"2"}, out)
-    assert set(_tree(out)) == {"index.html", MARKER}
+    assert set(file_tree(out)) == {"index.html", MARKER}
     assert (out / "index.html").read_bytes() == b"2"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
 
@@ -36,10 +33,10 @@ def test_a_second_build_replaces_the_first_without_leftovers(tmp_path: Path) -> 
 def test_a_failed_write_leaves_the_previous_site_intact(tmp_path: Path) -> None:
     out = tmp_path / "_site"
     write_site({"index.html": b"good"}, out)
-    before = _tree(out)
+    before = file_tree(out)
     with pytest.raises(ValueError):
         write_site({"index.html": b"new", "../escape.html": b"x"}, out)
-    assert _tree(out) == before
+    assert file_tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
 
 
@@ -71,7 +68,7 @@ def test_an_interruption_during_the_swap_puts_the_previous_site_back(
 ) -> None:
     out = tmp_path / "_site"
     write_site({"index.html": b"good"}, out)
-    before = _tree(out)
+    before = file_tree(out)
     real_rename = Path.rename
 
     def interrupted(self: Path, target: Path) -> Path:
@@ -83,5 +80,5 @@ def test_an_interruption_during_the_swap_puts_the_previous_site_back(
     with pytest.raises(KeyboardInterrupt):
         write_site({"index.html": b"new"}, out)
     monkeypatch.undo()
-    assert _tree(out) == before
+    assert file_tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
