@@ -22,10 +22,17 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from briefgen.assemble import Assembler
-from briefgen.cache import CACHE_DIR, ExtractionCache, extraction_key
+from briefgen.cache import (
+    CACHE_DIR,
+    ExtractionCache,
+    extraction_key,
+    read_output_records,
+    write_output_records,
+)
 from briefgen.errors import BuildFailed, Problem, errors_in, warning
 from briefgen.extract import extract, supported_languages
 from briefgen.extract.langdata import base_language
+from briefgen.fingerprint import OutputRecord
 from briefgen.load import LoadMemo, load_briefings
 from briefgen.load_actors import load_actors
 from briefgen.model import Briefing, Extraction, Published, SiteConfig
@@ -49,15 +56,23 @@ class BuildReport:
     files: int
     seconds: float
     warnings: tuple[Problem, ...] = field(default=())
+    #: Files the previous build wrote that stayed as they were (their inputs did not change).
+    unchanged: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class BuiltSite:
-    """A built site in memory: every output file by its POSIX path, the report, the config used."""
+    """A built site in memory: every output file by its POSIX path, the report, the config used.
+
+    Built with the previous build's output records, the files that did not change are not in
+    `files` but in `kept`, to be taken from the previous output; `records` are for the next build.
+    """
 
     files: Mapping[str, bytes]
     report: BuildReport
     config: SiteConfig
+    kept: tuple[str, ...] = ()
+    records: Mapping[str, OutputRecord] = field(default_factory=dict)
 
 
 def build(
@@ -66,11 +81,20 @@ def build(
     """Build the site described by `config` and write it to `config.output`.
 
     Raises `BuildFailed` with every problem found (errors and warnings) when the input has
-    errors; nothing is written then.
+    errors; nothing is written then. What the previous build wrote and did not change is kept
+    as it is (see `render.Renderer`); the output is the same as a build from scratch.
     """
-    cache = ExtractionCache(config.root / CACHE_DIR)
-    built = build_in_memory(config, drafts=drafts, cache=cache, progress=progress)
-    write_site(built.files, config.output)
+    cache_dir = config.root / CACHE_DIR
+    previous = read_output_records(cache_dir, config.output)
+    built = build_in_memory(
+        config,
+        drafts=drafts,
+        cache=ExtractionCache(cache_dir),
+        renderer=Renderer(previous=previous),
+        progress=progress,
+    )
+    write_site(built.files, config.output, built.kept)
+    write_output_records(cache_dir, config.output, built.records)
     return built.report
 
 
@@ -98,15 +122,17 @@ def build_in_memory(
     site = assembler.assemble(config, assembled, canonical_actors)
     rendered = (renderer or Renderer()).render(site)
     problems += rendered.problems
+    every_file = [*rendered.files, *rendered.kept]
     report = BuildReport(
         output=config.output,
         briefings=len(briefings),
-        pages=sum(1 for name in rendered.files if name.endswith(".html")),
-        files=len(rendered.files),
+        pages=sum(1 for name in every_file if name.endswith(".html")),
+        files=len(every_file),
         seconds=time.perf_counter() - started,
         warnings=tuple(problems),
+        unchanged=len(rendered.kept),
     )
-    return BuiltSite(rendered.files, report, config)
+    return BuiltSite(rendered.files, report, config, rendered.kept, rendered.records)
 
 
 class SiteBuilder:

@@ -1,4 +1,4 @@
-"""A content-hash cache of extraction results, in memory and in `.briefgen-cache/`.
+"""What one build keeps for the next in `.briefgen-cache/`: extractions, and output records.
 
 Extraction is the costly per-briefing step and a pure function of the article text, its language
 and its publication date, so its result can be kept under a hash of exactly those inputs. The key
@@ -6,38 +6,30 @@ also covers briefgen's version and a fingerprint of the extractor's own files, s
 edited extractor never serves stale results. Entries are JSON, never pickle: a cache directory
 that arrives with a cloned repository is data, and loading it must not run code. A corrupt or
 foreign entry is treated as a miss. Deleting the directory is always safe.
+
+The output records say which inputs each file of the last build's output was made from, so that
+the next build keeps the files whose inputs did not change (see `render.Renderer`).
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from briefgen import __version__
+from briefgen.errors import Problem
+from briefgen.fingerprint import OutputRecord, code_fingerprint
 from briefgen.model import Actor, DatedEvent, Extraction, KeyFact, Mention, Published, Quote
 
 CACHE_DIR = ".briefgen-cache"
 
 
-@functools.cache
-def extractor_fingerprint() -> str:
-    """The version and the size/mtime of every file of the extractor, hashed once per process."""
-    folder = Path(__file__).parent / "extract"
-    digest = hashlib.sha256(__version__.encode())
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".yaml"):
-            stat = path.stat()
-            digest.update(f"{path.relative_to(folder)}:{stat.st_size}:{stat.st_mtime_ns};".encode())
-    return digest.hexdigest()
-
-
 def extraction_key(text: str, lang: str, published: Published) -> str:
     """The hash that names one extraction: same inputs and same extractor, same key."""
-    digest = hashlib.sha256(extractor_fingerprint().encode())
+    digest = hashlib.sha256(code_fingerprint(Path(__file__).parent / "extract").encode())
     digest.update(f"\0{lang}\0{published.isoformat()}\0".encode())
     digest.update(text.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
@@ -79,15 +71,18 @@ class ExtractionCache:
             return None
 
     def _write(self, key: str, extraction: Extraction) -> None:
-        """Write through a temporary file and rename, so a reader never sees half an entry."""
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(extraction_to_json(extraction)), encoding="utf-8")
-            temporary.replace(path)
-        except OSError:
-            return  # a read-only or full disk costs speed, never the build
+        _write_json(self._path(key), extraction_to_json(extraction))
+
+
+def _write_json(path: Path, data: object) -> None:
+    """Write through a temporary file and rename, so a reader never sees half an entry."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(data), encoding="utf-8")
+        temporary.replace(path)
+    except OSError:
+        return  # a read-only or full disk costs speed, never the build
 
 
 def extraction_to_json(extraction: Extraction) -> dict[str, Any]:
@@ -119,3 +114,59 @@ def extraction_from_json(data: dict[str, Any]) -> Extraction:
         key_facts=tuple(KeyFact(str(t), s, e) for t, s, e in data["key_facts"]),
         quotes=tuple(Quote(str(t), str(sp), int(s), int(e)) for t, sp, s, e in data["quotes"]),
     )
+
+
+#: What the last build wrote, for the next one to keep what did not change (`render.Renderer`).
+OUTPUT_RECORDS = "output.json"
+
+
+def read_output_records(folder: Path, output: Path) -> dict[str, OutputRecord]:
+    """The records of the previous build's output files that are still exactly as it wrote them.
+
+    A file is trusted only while it is the very file that build wrote (same inode, size and
+    modification time): a file edited, replaced or deleted since, or an output folder swapped
+    for another, is made again.
+    """
+    try:
+        data = json.loads((folder / OUTPUT_RECORDS).read_text(encoding="utf-8"))
+        if data["output"] != str(output):
+            return {}
+        return {
+            name: OutputRecord(str(digest), tuple(_problem_from_json(w) for w in warnings))
+            for name, (digest, identity, warnings) in data["files"].items()
+            if _identity_of(output / name) == identity
+        }
+    except (OSError, ValueError, TypeError, KeyError):
+        return {}
+
+
+def write_output_records(folder: Path, output: Path, records: Mapping[str, OutputRecord]) -> None:
+    """Keep `records` of the files just written to `output`, with the identity of each file."""
+    files = {
+        name: [record.digest, identity, [_problem_to_json(w) for w in record.warnings]]
+        for name, record in records.items()
+        if (identity := _identity_of(output / name)) is not None
+    }
+    _write_json(folder / OUTPUT_RECORDS, {"output": str(output), "files": files})
+
+
+def _identity_of(path: Path) -> list[int] | None:
+    """Inode, size and modification time: what changes when anyone touches the file."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
+
+
+def _problem_to_json(problem: Problem) -> list[Any]:
+    return [str(problem.path), isinstance(problem.path, Path), problem.message, problem.line,
+            problem.column, problem.hint, problem.severity]
+
+
+def _problem_from_json(data: list[Any]) -> Problem:
+    path, is_path, message, line, column, hint, severity = data
+    if severity not in ("error", "warning"):
+        raise ValueError(f"unknown severity {severity!r}")
+    return Problem(Path(path) if is_path else str(path), str(message), line, column, str(hint),
+                   severity)

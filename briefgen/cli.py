@@ -260,10 +260,11 @@ def _summary(report: BuildReport, root: Path) -> str:
     output = report.output
     if output.is_relative_to(root):
         output = output.relative_to(root)
+    unchanged = f", {report.unchanged} unchanged" if report.unchanged else ""
     return (
         f"Built {_count(report.briefings, 'briefing')}: {_count(report.pages, 'page')} "
-        f"({_count(report.files, 'file')}) in {output}/, {_count(len(report.warnings), 'warning')}"
-        f", {report.seconds:.2f} s"
+        f"({_count(report.files, 'file')}{unchanged}) in {output}/, "
+        f"{_count(len(report.warnings), 'warning')}, {report.seconds:.2f} s"
     )
 
 

@@ -50,18 +50,19 @@ _EPOCH = "1970-01-01T00:00:00Z"
 
 
 #: Keeps a file's bytes from one build to the next: `memo(name, key, make)` gives the bytes
-#: kept under `name` when `key` equals the one they were made from, else `make()`.
-FileMemo = Callable[[str, object, Callable[[], bytes]], bytes]
+#: kept under `name` when `key` equals the one they were made from, else `make()`; or None when
+#: the file the previous build wrote under `name` can stay as it is (`render.Renderer`).
+FileMemo = Callable[[str, object, Callable[[], bytes]], bytes | None]
 
 
-def no_memo(name: str, key: object, make: Callable[[], bytes]) -> bytes:
+def no_memo(name: str, key: object, make: Callable[[], bytes]) -> bytes | None:
     """The `FileMemo` that keeps nothing: every file is made afresh."""
     return make()
 
 
 def site_files(
     site: Site, page_paths: Iterable[str], memo: FileMemo = no_memo
-) -> tuple[dict[str, bytes], list[Problem]]:
+) -> tuple[dict[str, bytes | None], list[Problem]]:
     """The feeds, the sitemap of `page_paths` (the site's HTML pages) and `robots.txt`.
 
     Without a `base_url`, only `robots.txt`, and a warning that says what is missing and why.
@@ -70,7 +71,9 @@ def site_files(
     config = site.config
     if not config.base_url:
         return {ROBOTS_PATH: robots_txt(config)}, [_no_base_url_warning(config)]
-    files = {FEED_PATH: _feed(config, site.briefings, FEED_PATH, "index.html", config.title, memo)}
+    files: dict[str, bytes | None] = {
+        FEED_PATH: _feed(config, site.briefings, FEED_PATH, "index.html", config.title, memo)
+    }
     by_slug = {briefing.slug: briefing for briefing in site.briefings}
     for tag in site.tags:
         tagged = [by_slug[slug] for slug in tag.briefings if slug in by_slug]
@@ -95,7 +98,7 @@ def _feed(
     page: str,
     title: str,
     memo: FileMemo,
-) -> bytes:
+) -> bytes | None:
     """`atom_feed`, kept under the briefings it carries (their publication written out: equal
     moments in two zones are written differently)."""
     shown = tuple(briefings[:FEED_ENTRIES])

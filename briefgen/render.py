@@ -15,10 +15,11 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import pickle
 import re
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote
@@ -45,6 +46,7 @@ from markupsafe import Markup
 import briefgen
 from briefgen.errors import BuildFailed, ConfigError, Problem, errors_in, warning
 from briefgen.feeds import site_files
+from briefgen.fingerprint import Digester, OutputRecord, OutputReuse, code_fingerprint
 from briefgen.highlight import ArticleLinks, marked_article
 from briefgen.model import (
     Actor,
@@ -63,6 +65,7 @@ from briefgen.paths import (
     rooted_url,
 )
 from briefgen.render_views import (
+    BriefingRow,
     SiteRows,
     TimelineLayout,
     actor_image_files,
@@ -80,10 +83,18 @@ FALLBACK_LANGUAGE = "en"
 
 @dataclass(frozen=True, slots=True)
 class RenderedSite:
-    """Every output file as bytes, keyed by its POSIX path under the output root, and warnings."""
+    """Every output file, keyed by its POSIX path under the output root, and warnings.
+
+    `files` holds the bytes of every file made by this build. With a previous build's records
+    (see `Renderer`), the files whose inputs did not change are not made again: their paths are
+    in `kept`, to be taken from the previous output as they are. `records` says, for the next
+    build, what each file was made from.
+    """
 
     files: dict[str, bytes]
     problems: list[Problem]
+    kept: tuple[str, ...] = ()
+    records: Mapping[str, OutputRecord] = field(default_factory=dict)
 
 
 def render_site(site: Site) -> RenderedSite:
@@ -117,22 +128,27 @@ class Page:
 
 
 class Renderer:
-    """Renders the same project again and again (for `serve`), reusing what did not change.
+    """Renders the same project again and again, reusing what did not change.
 
-    Each page's bytes are kept with the key of its inputs (`Page.key`); a page whose key is
-    equal to last time's is not rendered again. A change of theme file, label or config
-    forgets everything. The result is always byte-identical to a fresh `render_site`.
+    In one process (for `serve`), each page's bytes are kept with the key of its inputs
+    (`Page.key`); a page whose key is equal to last time's is not rendered again. Across
+    processes (for `build`), `previous` holds the records of the files the previous build wrote
+    (`RenderedSite.records`): a file whose inputs have the same digest is not made again but
+    listed in `RenderedSite.kept`. A change of theme file, label, config or briefgen itself
+    forgets everything. The output is always byte-identical to a fresh `render_site`.
 
         renderer = Renderer()
         rendered = renderer.render(site)    # after each build, with the newly assembled site
     """
 
-    def __init__(self) -> None:
+    def __init__(self, previous: Mapping[str, OutputRecord] | None = None) -> None:
+        self._previous = previous
         self._theme_key = b""
         self._config: SiteConfig | None = None
         self._environment: Environment | None = None
         self._pages: Memo[tuple[bytes, tuple[Problem, ...]]] = Memo()
         self._files: Memo[bytes] = Memo()
+        self._reuse: OutputReuse | None = None
         self._search = SearchIndex()
         self._rows: SiteRows | None = None
         self._layout: TimelineLayout | None = None
@@ -149,6 +165,8 @@ class Renderer:
             self._theme_key, self._config = theme_key, site.config
             self._pages, self._files = Memo(), Memo()
             self._environment = None
+        if self._previous is not None:
+            self._reuse = OutputReuse(self._previous, _digester(theme_key, site.config))
         catalogue = Catalogue(translations)
         if self._environment is None:
             self._environment = make_environment(theme, catalogue)
@@ -166,15 +184,18 @@ class Renderer:
             "site": SiteChrome(site.config),
             "labels": catalogue.labels(site.config.language),
         }
-        files = self._render_pages(pages, every_page, theme, site.config.root, problems)
+        files, kept = self._render_pages(pages, every_page, theme, site.config.root, problems)
         files.update(static_assets(theme))
         files.update(actor_image_files(site))
-        files.update(json_exports(site, links, layout, self._files.get))
+        self._add(files, kept, json_exports(site, links, layout, self._file))
         files.update(self._search.files(site_documents(site, links)))
-        feeds, feed_problems = site_files(site, list(files), self._files.get)
-        files.update(feeds)
+        feeds, feed_problems = site_files(site, sorted([*kept, *files]), self._file)
+        self._add(files, kept, feeds)
         self._files.sweep()
-        return RenderedSite(files, problems + feed_problems)
+        reuse, self._reuse = self._reuse, None
+        if reuse is None:
+            return RenderedSite(files, problems + feed_problems)
+        return RenderedSite(files, problems + feed_problems, tuple(reuse.kept), reuse.records)
 
     def _render_pages(
         self,
@@ -183,12 +204,19 @@ class Renderer:
         theme: Theme,
         root: Path,
         problems: list[Problem],
-    ) -> dict[str, bytes]:
-        """Every page as UTF-8 bytes, adding the warnings of their making to `problems`; a
-        theme error on any page fails the build, naming each."""
+    ) -> tuple[dict[str, bytes], list[str]]:
+        """Every page made anew as UTF-8 bytes, and the paths of those kept from the previous
+        output; the warnings of their making go to `problems`. A theme error on any page fails
+        the build, naming each."""
         files: dict[str, bytes] = {}
+        kept: list[str] = []
         errors: list[Problem] = []
         for page in pages:
+            record = self._reuse.keeps(page.path, page.key) if self._reuse else None
+            if record is not None:
+                kept.append(page.path)
+                problems.extend(record.warnings)
+                continue
             try:
                 html, warnings = self._pages.get(
                     page.path, page.key, functools.partial(self._render_page, page, every_page)
@@ -198,10 +226,12 @@ class Renderer:
                 continue
             files[page.path] = html
             problems.extend(warnings)
+            if self._reuse:
+                self._reuse.made(page.path, warnings)
         if errors:
             raise BuildFailed(dict.fromkeys(errors))
         self._pages.sweep()
-        return files
+        return files, kept
 
     def _render_page(
         self, page: Page, every_page: Mapping[str, Any]
@@ -213,6 +243,32 @@ class Renderer:
         html = template.render(page_path=page.path, **every_page, **own)
         self.rendered_pages += 1
         return html.encode("utf-8"), finished.problems
+
+    def _file(self, name: str, key: object, make: Callable[[], bytes]) -> bytes | None:
+        """A `FileMemo`: the file's bytes, or None when the previous output's can stay."""
+        if self._reuse is not None and self._reuse.keeps(name, key) is not None:
+            return None
+        made = self._files.get(name, key, make)
+        if self._reuse is not None:
+            self._reuse.made(name)
+        return made
+
+    @staticmethod
+    def _add(files: dict[str, bytes], kept: list[str], made: Mapping[str, bytes | None]) -> None:
+        for name, data in made.items():
+            if data is None:
+                kept.append(name)
+            else:
+                files[name] = data
+
+
+def _digester(theme_key: bytes, config: SiteConfig) -> Digester:
+    """Digests of page and file inputs, salted with everything every output depends on: the
+    theme, the config, and briefgen's own code (its templates' filters, its JSON writers)."""
+    salt = hashlib.blake2b(theme_key)
+    salt.update(code_fingerprint(Path(__file__).parent).encode())
+    salt.update(pickle.dumps(config, protocol=5))
+    return Digester(salt.digest(), shared=(Briefing, BriefingRow))
 
 
 T = TypeVar("T")

@@ -199,14 +199,14 @@ def json_exports(
     links: ArticleLinks | None = None,
     layout: TimelineLayout | None = None,
     memo: FileMemo = no_memo,
-) -> dict[str, bytes]:
+) -> dict[str, bytes | None]:
     """`briefings.json`, each `briefings/<slug>/briefing.json`, `timeline.json` (the latest
     events) and `timeline/<year>/timeline.json` (every event of each year)."""
     config = site.config
     links = links or ArticleLinks(site)
     layout = layout or TimelineLayout(site.timeline)
     publications = tuple(published_value(b) for b in site.briefings)
-    files = {
+    files: dict[str, bytes | None] = {
         "briefings.json": memo(
             "briefings.json",
             (site.briefings, publications),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from briefgen.errors import OutputError, Problem
@@ -19,13 +19,15 @@ MARKER = ".briefgen-site"
 _MARKER_TEXT = b"This directory is written by briefgen; it is replaced on every build.\n"
 
 
-def write_site(files: Mapping[str, bytes], output: Path) -> None:
-    """Replace `output` with exactly `files` (POSIX paths relative to it)."""
+def write_site(files: Mapping[str, bytes], output: Path, kept: Iterable[str] = ()) -> None:
+    """Replace `output` with exactly `files` (POSIX paths relative to it) and the `kept` files
+    of the current output, unchanged."""
     _check_replaceable(output)
     staging = _sibling(output, "staging")
     retired = _sibling(output, "old")
     try:
         _write_tree(files, staging)
+        _keep_files(kept, output, staging)
         try:
             if output.exists():
                 output.rename(retired)
@@ -73,10 +75,37 @@ def _check_replaceable(output: Path) -> None:
 def _write_tree(files: Mapping[str, bytes], root: Path) -> None:
     root.mkdir(parents=True)
     (root / MARKER).write_bytes(_MARKER_TEXT)
+    made: set[Path] = {root}
     for name in sorted(files):
         target = root / _safe_relative(name)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        _make_parent(target, made)
         target.write_bytes(files[name])
+
+
+def _keep_files(names: Iterable[str], output: Path, root: Path) -> None:
+    """Hard-link each file of `names` from `output` into `root` (copy it where the file system
+    cannot link): an unchanged file costs no rendering and no writing."""
+    made: set[Path] = {root}
+    for name in names:
+        relative = _safe_relative(name)
+        target = root / relative
+        _make_parent(target, made)
+        try:
+            os.link(output / relative, target)
+        except FileNotFoundError as error:
+            raise OutputError(
+                [Problem(output / relative, "removed while briefgen was building",
+                         hint="build again")]
+            ) from error
+        except OSError:
+            shutil.copy2(output / relative, target)
+
+
+def _make_parent(target: Path, made: set[Path]) -> None:
+    """Create `target`'s folder once per build (`made` holds those already there)."""
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
 
 
 def _safe_relative(name: str) -> Path:

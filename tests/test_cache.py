@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
+import re
+import subprocess
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -49,7 +53,6 @@ def _project(make_site: MakeSite) -> Path:
 
 def _config(root: Path, output: str = "_site") -> SiteConfig:
     return load_config(root / "briefgen.yaml", output=root / output)[0]
-
 
 
 def test_a_build_from_a_warm_cache_equals_a_build_without_cache(make_site: MakeSite) -> None:
@@ -116,3 +119,114 @@ def test_a_rebuild_rereads_an_edited_article(make_site: MakeSite) -> None:
     page = "briefings/vienna/index.html"
     assert b"Warsaw" in second.files[page] and b"Warsaw" not in first.files[page]
     assert dict(second.files) == dict(build_in_memory(_config(root)).files)
+
+
+# --- A rebuild keeps the output files whose inputs did not change ------------------------------
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*.html")}
+
+
+def _without_marker(tree: Mapping[str, bytes]) -> dict[str, bytes]:
+    return {name: data for name, data in tree.items() if name != ".briefgen-site"}
+
+
+def test_a_rebuild_without_change_rewrites_no_page(make_site: MakeSite) -> None:
+    root = _project(make_site)
+    first = build(_config(root))
+    before, inodes = file_tree(root / "_site"), _inodes(root / "_site")
+    second = build(_config(root))
+    assert first.unchanged == 0 and second.unchanged >= second.pages
+    assert file_tree(root / "_site") == before
+    assert _inodes(root / "_site") == inodes, "every page is the very file written before"
+
+
+def test_a_rebuild_after_an_edit_equals_a_clean_build(make_site: MakeSite) -> None:
+    root = _project(make_site)
+    build(_config(root))
+    inodes = _inodes(root / "_site")
+    (root / "content" / "vienna.yaml").write_text(
+        "title: Vienna talks\npublished: 2021-12-29\nlang: en\ntags: [osce]\n"
+    )
+    report = build(_config(root))
+    assert file_tree(root / "_site") == file_tree(_clean_build(root))
+    after = _inodes(root / "_site")
+    assert after["briefings/vienna/index.html"] != inodes["briefings/vienna/index.html"]
+    assert after["index.html"] != inodes["index.html"], "the index lists the new title"
+    assert after["briefings/geneva/index.html"] == inodes["briefings/geneva/index.html"]
+    assert 0 < report.unchanged < report.files
+
+
+def _clean_build(root: Path) -> Path:
+    """The project built from scratch, without any cache, into a folder of its own."""
+    built = build_in_memory(_config(root, "clean"))
+    folder = root / "clean"
+    for name, data in built.files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    (folder / ".briefgen-site").write_bytes((root / "_site" / ".briefgen-site").read_bytes())
+    return folder
+
+
+def test_an_output_file_changed_by_hand_is_made_again(make_site: MakeSite) -> None:
+    root = _project(make_site)
+    build(_config(root))
+    expected = file_tree(root / "_site")
+    (root / "_site" / "briefings" / "geneva" / "index.html").write_text("edited by hand")
+    (root / "_site" / "index.html").unlink()
+    build(_config(root))
+    assert file_tree(root / "_site") == expected
+
+
+def test_a_theme_edit_remakes_every_page(make_site: MakeSite) -> None:
+    root = _project(make_site)
+    build(_config(root))
+    make_site({"themes/default/static/site.css": "body { color: black }\n"})
+    report = build(_config(root))
+    assert report.unchanged == 0
+
+
+def test_the_warnings_of_an_unchanged_page_are_given_again(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "content/unsafe.yaml": "title: Unsafe\npublished: 2021-12-29\narticle: seeds/x.md\n",
+            "seeds/x.md": "Talks in Geneva.\n\n<script>alert(1)</script>\n",
+        }
+    )
+    first = build(_config(root))
+    second = build(_config(root))
+    assert second.unchanged > 0
+    assert [str(w) for w in second.warnings] == [str(w) for w in first.warnings]
+    assert any("unsafe" in str(w) for w in second.warnings)
+
+
+def test_hostile_output_records_are_ignored(make_site: MakeSite) -> None:
+    root = _project(make_site)
+    build(_config(root))
+    expected = file_tree(root / "_site")
+    records = root / CACHE_DIR / "output.json"
+    for hostile in (b"\x80\x04cos\nsystem\n(S'touch pwned'\ntR.", b'{"output": 1}', b"[]"):
+        records.write_bytes(hostile)
+        report = build(_config(root))
+        assert report.unchanged == 0
+        assert file_tree(root / "_site") == expected
+    assert not (root / "pwned").exists()
+
+
+def test_records_hold_from_one_process_to_the_next(make_site: MakeSite) -> None:
+    """Digests must not depend on the process (string hashing is salted per process)."""
+    root = _project(make_site)
+    for seed in ("1", "2"):
+        finished = subprocess.run(
+            [sys.executable, "-m", "briefgen", "build"],
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    summary = re.search(r"(\d+) pages \(\d+ files, (\d+) unchanged\)", finished.stdout)
+    assert summary, finished.stdout
+    pages, unchanged = map(int, summary.groups())
+    assert unchanged >= pages, "every page of the first process kept by the second"

@@ -1,0 +1,161 @@
+"""Digests that say "the same inputs as last time", from one process to the next.
+
+A warm build keeps what it can from the previous one: extractions (`cache.py`) and output files
+whose inputs did not change (`render.Renderer` with a previous build's records). Both need a
+digest of their inputs that is equal in two processes exactly when the inputs are equal, and that
+is cheap to compute. Inputs are frozen dataclasses, tuples, strings and dates; they are serialised
+with pickle's C pickler, only ever *written* and hashed, never loaded (a cache directory is data,
+and loading it must not run code).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import io
+import operator
+import pickle
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from briefgen import __version__
+from briefgen.errors import Problem
+
+
+@functools.cache
+def code_fingerprint(folder: Path, suffixes: tuple[str, ...] = (".py", ".yaml")) -> str:
+    """briefgen's version and the name, size and mtime of every file of `folder` with one of
+    `suffixes`: an upgraded or edited briefgen never trusts what an older one made."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix in suffixes:
+            stat = path.stat()
+            digest.update(f"{path.relative_to(folder)}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return digest.hexdigest()
+
+
+class Digester:
+    """Digests of values, salted (with a theme and config, say) so that a change of salt changes
+    every digest.
+
+    Values are pickled in "fast" mode, without pickle's memo, so the bytes depend only on the
+    values and not on which parts happen to be shared objects (an extraction read from the cache
+    shares fewer strings than a fresh one). Instances of `shared` types, which many keys hold
+    (a briefing is in its page's key, its JSON file's, the feeds'...), are serialised once and
+    stand in every later key as their digest. A value pickle refuses (a function, say) has no
+    digest: what depends on it is always made afresh.
+    """
+
+    def __init__(self, salt: bytes, shared: Iterable[type] = ()) -> None:
+        self._salt = salt
+        self.shared = frozenset(shared)
+        # By id, with the object itself, so that the id cannot be reused while it is remembered.
+        self._known: dict[int, tuple[object, str]] = {}
+
+    def __call__(self, value: object) -> str | None:
+        try:
+            return self._digest(value, self._salt)
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            return None
+
+    def _digest(self, value: object, salt: bytes) -> str:
+        buffer = io.BytesIO()
+        _Pickler(buffer, self, value).dump(value)
+        digest = hashlib.blake2b(salt, digest_size=20)
+        digest.update(buffer.getbuffer())
+        return digest.hexdigest()
+
+    def stand_in(self, value: object) -> str:
+        """The digest that stands for a value of a `shared` type inside other keys."""
+        known = self._known.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        digest = self._digest(value, b"")
+        self._known[id(value)] = (value, digest)
+        return digest
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles `whole` in full and every shared value inside it as its digest; a dataclass as
+    its class and the tuple of its fields (pickle's own way calls Python code per field)."""
+
+    def __init__(self, buffer: io.BytesIO, digester: Digester, whole: object) -> None:
+        super().__init__(buffer, protocol=5)
+        self.fast = True  # no memo: see Digester
+        self._digester = digester
+        self._shared = digester.shared
+        self._whole = whole
+
+    def reducer_override(self, obj: object) -> Any:
+        cls = type(obj)
+        if cls in self._shared and obj is not self._whole:
+            return str, (self._digester.stand_in(obj),)
+        fields = _fields_of(cls)
+        return NotImplemented if fields is None else (cls, fields(obj))
+
+
+FieldValues = Callable[[Any], tuple[object, ...]]
+_FIELD_VALUES: dict[type, FieldValues | None] = {}
+
+
+def _fields_of(cls: type) -> FieldValues | None:
+    """A function giving the tuple of field values of a dataclass `cls`, or None for others."""
+    if cls not in _FIELD_VALUES:
+        _FIELD_VALUES[cls] = _field_values(cls) if dataclasses.is_dataclass(cls) else None
+    return _FIELD_VALUES[cls]
+
+
+def _field_values(cls: type) -> FieldValues:
+    names = [field.name for field in dataclasses.fields(cls)]
+    if len(names) < 2:
+        return lambda obj: tuple(getattr(obj, name) for name in names)
+    getter: FieldValues = operator.attrgetter(*names)
+    return getter
+
+
+@dataclass(frozen=True, slots=True)
+class OutputRecord:
+    """What a build knows of one output file it wrote: the digest of the inputs it was made
+    from, and the warnings making it gave (a file kept as it is gives them again)."""
+
+    digest: str
+    warnings: tuple[Problem, ...] = ()
+
+
+class OutputReuse:
+    """Which output files of the previous build can stay as they are.
+
+    `keeps(name, key)` is true when the file `name` was made last time from inputs whose digest
+    is that of `key`; the caller then does not make it again. Either way, `records` ends up
+    with what this build knows of each file, for the next one.
+    """
+
+    def __init__(self, previous: Mapping[str, OutputRecord], digest: Digester) -> None:
+        self._previous = previous
+        self._digest = digest
+        self._pending: dict[str, str] = {}
+        self.records: dict[str, OutputRecord] = {}
+        self.kept: list[str] = []
+
+    def keeps(self, name: str, key: object) -> OutputRecord | None:
+        """The previous record of `name` when it still holds; else None, and the file is to be
+        made and then reported with `made`."""
+        digest = None if key is None else self._digest(key)
+        if digest is None:
+            return None
+        previous = self._previous.get(name)
+        if previous is not None and previous.digest == digest:
+            self.records[name] = previous
+            self.kept.append(name)
+            return previous
+        self._pending[name] = digest
+        return None
+
+    def made(self, name: str, warnings: tuple[Problem, ...] = ()) -> None:
+        """`name` was made anew, with these warnings."""
+        digest = self._pending.pop(name, None)
+        if digest is not None:
+            self.records[name] = OutputRecord(digest, warnings)

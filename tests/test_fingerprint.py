@@ -1,0 +1,63 @@
+"""Digests are equal exactly when the values are, whatever objects happen to be shared."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from briefgen.fingerprint import Digester, OutputRecord, OutputReuse
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    title: str
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    rows: tuple[Row, ...]
+    heading: object
+
+
+def test_equal_values_have_equal_digests_however_they_were_made() -> None:
+    digest = Digester(b"salt", shared=(Row,))
+    shared = Row("Geneva", ("nato",))
+    first = Page((shared, shared), "Talks")
+    made = "".join(["Gene", "va"])  # an equal string that is another object
+    second = Page((Row(made, ("nato",)), Row(made.lower().title(), ("nato",))), "Talks")
+    assert second.rows[0].title is not shared.title
+    assert digest(first) == digest(second) is not None
+    assert Digester(b"salt")(first) == Digester(b"salt")(second)
+
+
+def test_any_difference_changes_the_digest() -> None:
+    digest = Digester(b"salt", shared=(Row,))
+    page = Page((Row("Geneva", ("nato",)),), "Talks")
+    others = [
+        Page((Row("Vienna", ("nato",)),), "Talks"),
+        Page((Row("Geneva", ("osce",)),), "Talks"),
+        Page((Row("Geneva", ("nato",)),), Markup("Talks")),  # escaped differently in a page
+        Page((Row("Geneva", ("nato",)), Row("Geneva", ("nato",))), "Talks"),
+    ]
+    assert len({digest(page), *map(digest, others)}) == 1 + len(others)
+    assert Digester(b"other salt")(page) != digest(page)
+
+
+def test_a_value_pickle_refuses_has_no_digest() -> None:
+    assert Digester(b"salt")(Page((), lambda: None)) is None
+
+
+def test_reuse_keeps_a_file_only_for_the_same_digest() -> None:
+    digest = Digester(b"salt")
+    previous = {"a.html": OutputRecord(str(digest(("a", 1)))), "b.html": OutputRecord("old")}
+    reuse = OutputReuse(previous, digest)
+    assert reuse.keeps("a.html", ("a", 1)) == previous["a.html"]
+    assert reuse.keeps("b.html", ("b", 1)) is None
+    assert reuse.keeps("c.html", None) is None, "no key: always made"
+    reuse.made("b.html")
+    reuse.made("c.html")
+    assert reuse.kept == ["a.html"]
+    made = OutputRecord(digest(("b", 1)) or "")
+    assert reuse.records == {"a.html": previous["a.html"], "b.html": made}
