@@ -36,8 +36,8 @@ from briefgen.fingerprint import OutputRecord
 from briefgen.load import LoadMemo, load_briefings
 from briefgen.load_actors import load_actors
 from briefgen.model import Briefing, Extraction, Published, SiteConfig
-from briefgen.render import Renderer
-from briefgen.write import write_site
+from briefgen.render import FileSink, Renderer
+from briefgen.write import StagedSite
 
 #: Below this many cache misses a process pool costs more (start-up, imports) than it saves.
 POOL_THRESHOLD = 150
@@ -62,7 +62,8 @@ class BuildReport:
 
 @dataclass(frozen=True, slots=True)
 class BuiltSite:
-    """A built site in memory: every output file by its POSIX path, the report, the config used.
+    """A built site: every output file by its POSIX path (when built in memory), the report,
+    the config used.
 
     Built with the previous build's output records, the files that did not change are not in
     `files` but in `kept`, to be taken from the previous output; `records` are for the next build.
@@ -86,14 +87,17 @@ def build(
     """
     cache_dir = config.root / CACHE_DIR
     previous = read_output_records(cache_dir, config.output)
-    built = build_in_memory(
-        config,
-        drafts=drafts,
-        cache=ExtractionCache(cache_dir),
-        renderer=Renderer(previous=previous),
-        progress=progress,
-    )
-    write_site(built.files, config.output, built.kept)
+    with StagedSite(config.output) as staged:
+        built = _build_site(
+            config,
+            drafts=drafts,
+            cache=ExtractionCache(cache_dir),
+            renderer=Renderer(previous=previous, parallel=True),
+            progress=progress,
+            sink=staged.add,
+        )
+        staged.keep(built.kept)
+        staged.commit()
     write_output_records(cache_dir, config.output, built.records)
     return built.report
 
@@ -106,9 +110,25 @@ def build_in_memory(
     memo: LoadMemo | None = None,
     assembler: Assembler | None = None,
     renderer: Renderer | None = None,
-    progress: Progress | None = None,
 ) -> BuiltSite:
-    """Every stage but `write`: the site as `{path: bytes}`, for writing or for serving."""
+    """Every stage but `write`: the site as `{path: bytes}`, for serving or for comparing."""
+    return _build_site(
+        config, drafts=drafts, cache=cache, memo=memo, assembler=assembler, renderer=renderer
+    )
+
+
+def _build_site(
+    config: SiteConfig,
+    *,
+    drafts: bool = False,
+    cache: ExtractionCache | None = None,
+    memo: LoadMemo | None = None,
+    assembler: Assembler | None = None,
+    renderer: Renderer | None = None,
+    progress: Progress | None = None,
+    sink: FileSink | None = None,
+) -> BuiltSite:
+    """Every stage but `write`; with a `sink`, the files go there as they are made."""
     started = time.perf_counter()
     briefings, problems = load_briefings(config, drafts=drafts, memo=memo)
     canonical_actors, actor_problems = load_actors(config)
@@ -120,14 +140,13 @@ def build_in_memory(
     assembler = assembler or Assembler()
     assembled = [assembler.merge(b, e) for b, e in zip(briefings, extractions, strict=True)]
     site = assembler.assemble(config, assembled, canonical_actors)
-    rendered = (renderer or Renderer()).render(site)
+    rendered = (renderer or Renderer()).render(site, sink)
     problems += rendered.problems
-    every_file = [*rendered.files, *rendered.kept]
     report = BuildReport(
         output=config.output,
         briefings=len(briefings),
-        pages=sum(1 for name in every_file if name.endswith(".html")),
-        files=len(every_file),
+        pages=sum(1 for name in rendered.names if name.endswith(".html")),
+        files=len(rendered.names),
         seconds=time.perf_counter() - started,
         warnings=tuple(problems),
         unchanged=len(rendered.kept),

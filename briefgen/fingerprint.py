@@ -125,37 +125,35 @@ class OutputRecord:
     warnings: tuple[Problem, ...] = ()
 
 
-class OutputReuse:
-    """Which output files of the previous build can stay as they are.
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Whether an output file can stay as the previous build wrote it.
 
-    `keeps(name, key)` is true when the file `name` was made last time from inputs whose digest
-    is that of `key`; the caller then does not make it again. Either way, `records` ends up
-    with what this build knows of each file, for the next one.
+    `kept` is the previous record when it can; `digest` is that of the file's inputs, or None
+    when they have none (the file is then always made, and not recorded).
     """
+
+    kept: OutputRecord | None
+    digest: str | None
+
+    def record(self, warnings: tuple[Problem, ...] = ()) -> OutputRecord | None:
+        """What the next build is to know of the file, kept or made with these warnings."""
+        if self.kept is not None:
+            return self.kept
+        return None if self.digest is None else OutputRecord(self.digest, warnings)
+
+
+class OutputReuse:
+    """Which output files of the previous build can stay as they are: those made last time
+    from inputs whose digest is that of their key now."""
 
     def __init__(self, previous: Mapping[str, OutputRecord], digest: Digester) -> None:
         self._previous = previous
         self._digest = digest
-        self._pending: dict[str, str] = {}
-        self.records: dict[str, OutputRecord] = {}
-        self.kept: list[str] = []
 
-    def keeps(self, name: str, key: object) -> OutputRecord | None:
-        """The previous record of `name` when it still holds; else None, and the file is to be
-        made and then reported with `made`."""
+    def verdict(self, name: str, key: object) -> Verdict:
         digest = None if key is None else self._digest(key)
-        if digest is None:
-            return None
         previous = self._previous.get(name)
-        if previous is not None and previous.digest == digest:
-            self.records[name] = previous
-            self.kept.append(name)
-            return previous
-        self._pending[name] = digest
-        return None
-
-    def made(self, name: str, warnings: tuple[Problem, ...] = ()) -> None:
-        """`name` was made anew, with these warnings."""
-        digest = self._pending.pop(name, None)
-        if digest is not None:
-            self.records[name] = OutputRecord(digest, warnings)
+        if digest is not None and previous is not None and previous.digest == digest:
+            return Verdict(previous, digest)
+        return Verdict(None, digest)

@@ -12,14 +12,19 @@ the same `Site` always gives the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import hashlib
+import os
 import pickle
 import re
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote
@@ -46,7 +51,7 @@ from markupsafe import Markup
 import briefgen
 from briefgen.errors import BuildFailed, ConfigError, Problem, errors_in, warning
 from briefgen.feeds import site_files
-from briefgen.fingerprint import Digester, OutputRecord, OutputReuse, code_fingerprint
+from briefgen.fingerprint import Digester, OutputRecord, OutputReuse, Verdict, code_fingerprint
 from briefgen.highlight import ArticleLinks, marked_article
 from briefgen.model import (
     Actor,
@@ -85,16 +90,18 @@ FALLBACK_LANGUAGE = "en"
 class RenderedSite:
     """Every output file, keyed by its POSIX path under the output root, and warnings.
 
-    `files` holds the bytes of every file made by this build. With a previous build's records
-    (see `Renderer`), the files whose inputs did not change are not made again: their paths are
-    in `kept`, to be taken from the previous output as they are. `records` says, for the next
-    build, what each file was made from.
+    `files` holds the bytes of every file made by this build, unless they went to a sink as
+    they were made (see `Renderer.render`). With a previous build's records (see `Renderer`),
+    the files whose inputs did not change are not made again: their paths are in `kept`, to be
+    taken from the previous output as they are. `names` lists every file of the site, made or
+    kept; `records` says, for the next build, what each file was made from.
     """
 
     files: dict[str, bytes]
     problems: list[Problem]
     kept: tuple[str, ...] = ()
     records: Mapping[str, OutputRecord] = field(default_factory=dict)
+    names: tuple[str, ...] = ()
 
 
 def render_site(site: Site) -> RenderedSite:
@@ -141,21 +148,29 @@ class Renderer:
         rendered = renderer.render(site)    # after each build, with the newly assembled site
     """
 
-    def __init__(self, previous: Mapping[str, OutputRecord] | None = None) -> None:
+    def __init__(
+        self, previous: Mapping[str, OutputRecord] | None = None, *, parallel: bool = False
+    ) -> None:
         self._previous = previous
+        self._parallel = parallel
         self._theme_key = b""
         self._config: SiteConfig | None = None
         self._environment: Environment | None = None
         self._pages: Memo[tuple[bytes, tuple[Problem, ...]]] = Memo()
         self._files: Memo[bytes] = Memo()
         self._reuse: OutputReuse | None = None
+        self._records: dict[str, OutputRecord] = {}
         self._search = SearchIndex()
         self._rows: SiteRows | None = None
         self._layout: TimelineLayout | None = None
         self.rendered_pages = 0
 
-    def render(self, site: Site) -> RenderedSite:
-        """Every output file of `site`; pages whose inputs are unchanged come from memory."""
+    def render(self, site: Site, sink: FileSink | None = None) -> RenderedSite:
+        """Every output file of `site`; pages whose inputs are unchanged come from memory.
+
+        With a `sink`, each file made is handed to it as soon as it is made, and not kept in
+        `RenderedSite.files`: a build then never holds its whole output in memory.
+        """
         theme = find_theme(site.config)
         translations, problems = read_translations(theme)
         if errors_in(problems):
@@ -167,6 +182,7 @@ class Renderer:
             self._environment = None
         if self._previous is not None:
             self._reuse = OutputReuse(self._previous, _digester(theme_key, site.config))
+        self._records = {}
         catalogue = Catalogue(translations)
         if self._environment is None:
             self._environment = make_environment(theme, catalogue)
@@ -184,54 +200,90 @@ class Renderer:
             "site": SiteChrome(site.config),
             "labels": catalogue.labels(site.config.language),
         }
-        files, kept = self._render_pages(pages, every_page, theme, site.config.root, problems)
-        files.update(static_assets(theme))
-        files.update(actor_image_files(site))
-        self._add(files, kept, json_exports(site, links, layout, self._file))
-        files.update(self._search.files(site_documents(site, links)))
-        feeds, feed_problems = site_files(site, sorted([*kept, *files]), self._file)
-        self._add(files, kept, feeds)
+        out = _Output(sink)
+        self._render_pages(pages, every_page, theme, site.config.root, problems, out)
+        out.add_all(static_assets(theme))
+        out.add_all(actor_image_files(site))
+        out.add_all(json_exports(site, links, layout, self._file))
+        out.add_all(self._search.files(site_documents(site, links)))
+        feeds, feed_problems = site_files(site, sorted(out.names), self._file)
+        out.add_all(feeds)
         self._files.sweep()
-        reuse, self._reuse = self._reuse, None
-        if reuse is None:
-            return RenderedSite(files, problems + feed_problems)
-        return RenderedSite(files, problems + feed_problems, tuple(reuse.kept), reuse.records)
+        self._reuse = None
+        return RenderedSite(
+            out.files, problems + feed_problems, tuple(out.kept), self._records, tuple(out.names)
+        )
 
     def _render_pages(
         self,
-        pages: Iterable[Page],
+        pages: Sequence[Page],
         every_page: Mapping[str, Any],
         theme: Theme,
         root: Path,
         problems: list[Problem],
-    ) -> tuple[dict[str, bytes], list[str]]:
-        """Every page made anew as UTF-8 bytes, and the paths of those kept from the previous
-        output; the warnings of their making go to `problems`. A theme error on any page fails
-        the build, naming each."""
-        files: dict[str, bytes] = {}
-        kept: list[str] = []
+        out: _Output,
+    ) -> None:
+        """Every page to `out`, made anew or kept from the previous output; the warnings of
+        their making go to `problems`. A theme error on any page fails the build, naming each."""
         errors: list[Problem] = []
-        for page in pages:
-            record = self._reuse.keeps(page.path, page.key) if self._reuse else None
-            if record is not None:
-                kept.append(page.path)
-                problems.extend(record.warnings)
+        make = functools.partial(self._page_outcome, every_page=every_page, theme=theme, root=root)
+        for outcome in self._outcomes(pages, make, out):
+            if outcome.error is not None:
+                errors.append(outcome.error)
                 continue
-            try:
-                html, warnings = self._pages.get(
-                    page.path, page.key, functools.partial(self._render_page, page, every_page)
-                )
-            except TemplateError as error:
-                errors.append(_template_problem(error, theme, root))
-                continue
-            files[page.path] = html
-            problems.extend(warnings)
-            if self._reuse:
-                self._reuse.made(page.path, warnings)
+            if outcome.kept:
+                out.keep(outcome.path)
+            elif outcome.html is None:
+                out.names.append(outcome.path)  # already given to the sink
+            else:
+                out.add(outcome.path, outcome.html)
+            self.rendered_pages += outcome.rendered
+            problems.extend(outcome.warnings)
+            if outcome.record is not None:
+                self._records[outcome.path] = outcome.record
         if errors:
             raise BuildFailed(dict.fromkeys(errors))
         self._pages.sweep()
-        return files, kept
+
+    def _outcomes(
+        self, pages: Sequence[Page], make: Callable[[Page], PageOutcome], out: _Output
+    ) -> Iterable[PageOutcome]:
+        """`make` of every page, in order: with `parallel`, half of them in a forked process
+        (it starts with this process's memory: the site, the theme, the compiled templates),
+        which hands its pages to the sink itself rather than sending them back."""
+        if not self._parallel or len(pages) < PARALLEL_PAGES or not _can_fork():
+            return map(make, pages)  # one at a time: each goes to the sink before the next
+        global _FORKED_SHARE  # how the forked worker finds its share
+        _FORKED_SHARE = functools.partial(_made_share, make, pages[1::2], out.sink)
+        try:
+            with ProcessPoolExecutor(1, mp_context=get_context("fork")) as pool:
+                theirs = pool.submit(_forked_share)
+                mine = _made_share(make, pages[0::2], out.sink)
+                other = theirs.result()
+        finally:
+            _FORKED_SHARE = None
+        outcomes = [*mine, *other]
+        outcomes[0::2], outcomes[1::2] = mine, other
+        return outcomes
+
+    def _page_outcome(
+        self, page: Page, *, every_page: Mapping[str, Any], theme: Theme, root: Path
+    ) -> PageOutcome:
+        verdict = self._reuse.verdict(page.path, page.key) if self._reuse else Verdict(None, None)
+        if verdict.kept is not None:
+            return PageOutcome(page.path, None, verdict.kept.warnings, verdict.kept, kept=True)
+        rendered: list[Page] = []
+
+        def render() -> tuple[bytes, tuple[Problem, ...]]:
+            rendered.append(page)
+            return self._render_page(page, every_page)
+
+        try:
+            html, warnings = self._pages.get(page.path, page.key, render)
+        except TemplateError as error:
+            problem = _template_problem(error, theme, root)
+            return PageOutcome(page.path, None, (), None, error=problem)
+        return PageOutcome(page.path, html, warnings, verdict.record(warnings), bool(rendered))
 
     def _render_page(
         self, page: Page, every_page: Mapping[str, Any]
@@ -241,25 +293,103 @@ class Renderer:
         finished = page.finish() if page.finish else Finished({})
         own = {**page.context, **finished.context}
         html = template.render(page_path=page.path, **every_page, **own)
-        self.rendered_pages += 1
         return html.encode("utf-8"), finished.problems
 
     def _file(self, name: str, key: object, make: Callable[[], bytes]) -> bytes | None:
         """A `FileMemo`: the file's bytes, or None when the previous output's can stay."""
-        if self._reuse is not None and self._reuse.keeps(name, key) is not None:
-            return None
-        made = self._files.get(name, key, make)
-        if self._reuse is not None:
-            self._reuse.made(name)
-        return made
+        verdict = self._reuse.verdict(name, key) if self._reuse else Verdict(None, None)
+        if (record := verdict.record()) is not None:
+            self._records[name] = record
+        return None if verdict.kept is not None else self._files.get(name, key, make)
 
-    @staticmethod
-    def _add(files: dict[str, bytes], kept: list[str], made: Mapping[str, bytes | None]) -> None:
-        for name, data in made.items():
+
+
+#: Where a build's files go as they are made (`write.StagedSite.add`).
+FileSink = Callable[[str, bytes], None]
+
+
+class _Output:
+    """The files of one render: in `files`, or handed to `sink`; `names` lists them all and
+    `kept` those the previous output keeps."""
+
+    def __init__(self, sink: FileSink | None) -> None:
+        self.sink = sink
+        self.files: dict[str, bytes] = {}
+        self.names: list[str] = []
+        self.kept: list[str] = []
+
+    def add(self, name: str, data: bytes) -> None:
+        self.names.append(name)
+        if self.sink is None:
+            self.files[name] = data
+        else:
+            self.sink(name, data)
+
+    def keep(self, name: str) -> None:
+        self.names.append(name)
+        self.kept.append(name)
+
+    def add_all(self, files: Mapping[str, bytes | None]) -> None:
+        """Add each file; None stands for one the previous output keeps (see `FileMemo`)."""
+        for name, data in files.items():
             if data is None:
-                kept.append(name)
+                self.keep(name)
             else:
-                files[name] = data
+                self.add(name, data)
+
+
+#: Below this many pages, a second process costs more (forking, sending pages back) than it saves.
+PARALLEL_PAGES = 200
+
+
+@dataclass(frozen=True, slots=True)
+class PageOutcome:
+    """What became of one page: its bytes, or None when kept from the previous output (or when
+    its template failed: `error`); the warnings of its making, its record for the next build,
+    and whether it was rendered now (not kept, nor remembered from the last build). A page
+    made in a forked worker that gave it to the sink itself has no `html` here."""
+
+    path: str
+    html: bytes | None
+    warnings: tuple[Problem, ...]
+    record: OutputRecord | None
+    rendered: bool = False
+    kept: bool = False
+    error: Problem | None = None
+
+
+_FORKED_SHARE: Callable[[], list[PageOutcome]] | None = None
+
+
+def _forked_share() -> list[PageOutcome]:
+    """Runs in the forked worker: the share of the pages the parent set aside for it."""
+    assert _FORKED_SHARE is not None
+    return _FORKED_SHARE()
+
+
+def _made_share(
+    make: Callable[[Page], PageOutcome], pages: Sequence[Page], sink: FileSink | None
+) -> list[PageOutcome]:
+    """`make` of each page; with a sink, each page goes to it as soon as it is made, and its
+    outcome keeps no bytes (a forked worker sends back only outcomes)."""
+    outcomes = []
+    for page in pages:
+        outcome = make(page)
+        if sink is not None and outcome.html is not None:
+            sink(outcome.path, outcome.html)
+            outcome = dataclasses.replace(outcome, html=None)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _can_fork() -> bool:
+    """Forking is safe only with one thread (another's locks would stay locked in the child),
+    and only where the system has it and more than one core is ours."""
+    return (
+        threading.active_count() == 1
+        and "fork" in get_all_start_methods()
+        and len(os.sched_getaffinity(0)) > 1
+    )
 
 
 def _digester(theme_key: bytes, config: SiteConfig) -> Digester:

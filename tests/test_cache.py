@@ -15,6 +15,7 @@ import pytest
 from trees import file_tree
 
 from briefgen import build as build_module
+from briefgen import render as render_module
 from briefgen.build import SiteBuilder, build, build_in_memory, extract_all
 from briefgen.cache import CACHE_DIR, ExtractionCache, extraction_key
 from briefgen.config import load_config
@@ -230,3 +231,15 @@ def test_records_hold_from_one_process_to_the_next(make_site: MakeSite) -> None:
     assert summary, finished.stdout
     pages, unchanged = map(int, summary.groups())
     assert unchanged >= pages, "every page of the first process kept by the second"
+
+
+def test_rendering_in_two_processes_gives_the_same_site(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project(make_site)
+    build(_config(root, "serial"))
+    monkeypatch.setattr(render_module, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(render_module, "_can_fork", lambda: True)
+    rendered = build(_config(root, "parallel"))
+    assert file_tree(root / "parallel") == file_tree(root / "serial")
+    assert rendered.pages > 2

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from briefgen.errors import Problem
 from briefgen.fingerprint import Digester, OutputRecord, OutputReuse
 
 
@@ -49,15 +50,14 @@ def test_a_value_pickle_refuses_has_no_digest() -> None:
     assert Digester(b"salt")(Page((), lambda: None)) is None
 
 
-def test_reuse_keeps_a_file_only_for_the_same_digest() -> None:
+def test_a_file_stays_only_when_the_digest_of_its_inputs_is_the_same() -> None:
     digest = Digester(b"salt")
-    previous = {"a.html": OutputRecord(str(digest(("a", 1)))), "b.html": OutputRecord("old")}
+    same = OutputRecord(digest(("a", 1)) or "", (Problem("a.md", "a warning", 1, 1),))
+    previous = {"a.html": same, "b.html": OutputRecord("old")}
     reuse = OutputReuse(previous, digest)
-    assert reuse.keeps("a.html", ("a", 1)) == previous["a.html"]
-    assert reuse.keeps("b.html", ("b", 1)) is None
-    assert reuse.keeps("c.html", None) is None, "no key: always made"
-    reuse.made("b.html")
-    reuse.made("c.html")
-    assert reuse.kept == ["a.html"]
-    made = OutputRecord(digest(("b", 1)) or "")
-    assert reuse.records == {"a.html": previous["a.html"], "b.html": made}
+    assert reuse.verdict("a.html", ("a", 1)).record() == same, "kept, with its warnings"
+    changed = reuse.verdict("b.html", ("b", 1))
+    assert changed.kept is None
+    assert changed.record(()) == OutputRecord(digest(("b", 1)) or "")
+    unknown = reuse.verdict("c.html", None)
+    assert unknown.kept is None and unknown.record(()) is None, "no key: always made"

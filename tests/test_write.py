@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 from trees import file_tree
 
 from briefgen.errors import OutputError
-from briefgen.write import MARKER, write_site
+from briefgen.write import MARKER, StagedSite
+
+
+def write_site(files: dict[str, bytes], output: Path, kept: tuple[str, ...] = ()) -> None:
+    """What `build` does with a site: every file, then the kept ones, then the swap."""
+    with StagedSite(output) as staged:
+        for name, data in files.items():
+            staged.add(name, data)
+        staged.keep(kept)
+        staged.commit()
 
 
 def test_writes_every_file_and_the_marker(tmp_path: Path) -> None:
@@ -80,5 +90,34 @@ def test_an_interruption_during_the_swap_puts_the_previous_site_back(
     with pytest.raises(KeyboardInterrupt):
         write_site({"index.html": b"new"}, out)
     monkeypatch.undo()
+    assert file_tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+
+
+def test_kept_files_are_the_previous_files_themselves(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site({"index.html": b"1", "briefings/a/index.html": b"a"}, out)
+    kept_inode = (out / "briefings/a/index.html").stat().st_ino
+    write_site({"index.html": b"2"}, out, kept=("briefings/a/index.html",))
+    assert file_tree(out) == {"index.html": b"2", "briefings/a/index.html": b"a", MARKER: ANY}
+    assert (out / "briefings/a/index.html").stat().st_ino == kept_inode
+
+
+def test_keeping_a_file_that_is_gone_fails_and_leaves_the_site(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site({"index.html": b"1"}, out)
+    before = file_tree(out)
+    with pytest.raises(OutputError, match="removed while briefgen was building"):
+        write_site({"index.html": b"2"}, out, kept=("gone.html",))
+    assert file_tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+
+
+def test_a_staged_site_left_without_commit_changes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site({"index.html": b"good"}, out)
+    before = file_tree(out)
+    with StagedSite(out) as staged:
+        staged.add("index.html", b"half-built")
     assert file_tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
