@@ -160,6 +160,7 @@ class Renderer:
         self._files: Memo[bytes] = Memo()
         self._reuse: OutputReuse | None = None
         self._records: dict[str, OutputRecord] = {}
+        self._remembers = True
         self._search = SearchIndex()
         self._rows: SiteRows | None = None
         self._layout: TimelineLayout | None = None
@@ -183,6 +184,8 @@ class Renderer:
         if self._previous is not None:
             self._reuse = OutputReuse(self._previous, _digester(theme_key, site.config))
         self._records = {}
+        # Bytes handed to a sink are not kept: remembering them would hold the whole output.
+        self._remembers = sink is None
         catalogue = Catalogue(translations)
         if self._environment is None:
             self._environment = make_environment(theme, catalogue)
@@ -279,7 +282,10 @@ class Renderer:
             return self._render_page(page, every_page)
 
         try:
-            html, warnings = self._pages.get(page.path, page.key, render)
+            if self._remembers:
+                html, warnings = self._pages.get(page.path, page.key, render)
+            else:
+                html, warnings = render()
         except TemplateError as error:
             problem = _template_problem(error, theme, root)
             return PageOutcome(page.path, None, (), None, error=problem)
@@ -300,7 +306,9 @@ class Renderer:
         verdict = self._reuse.verdict(name, key) if self._reuse else Verdict(None, None)
         if (record := verdict.record()) is not None:
             self._records[name] = record
-        return None if verdict.kept is not None else self._files.get(name, key, make)
+        if verdict.kept is not None:
+            return None
+        return self._files.get(name, key, make) if self._remembers else make()
 
 
 

@@ -97,8 +97,8 @@ _WITHOUT_NONSPACING_MARKS = _NonspacingMarks()
 
 def words(text: str) -> list[str]:
     """The searchable words of `text`, normalised, each once, in order of first appearance."""
-    found = _WORD.findall(normalise(text))
-    return list(dict.fromkeys(w for w in found if MIN_WORD_LENGTH <= len(w) <= MAX_WORD_LENGTH))
+    found = dict.fromkeys(_WORD.findall(normalise(text)))  # each once first: half the words
+    return [w for w in found if MIN_WORD_LENGTH <= len(w) <= MAX_WORD_LENGTH]
 
 
 # --- What is searchable -----------------------------------------------------------------------

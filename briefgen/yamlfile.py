@@ -16,6 +16,12 @@ a node graph with marks) and turn the nodes into plain Python values ourselves:
 - timestamps become `datetime.date`/`datetime.datetime` (with a zone when one is written) only
   when they are real dates; `2024-13-45` stays the string it is, and validators report it.
 
+Where PyYAML was built with libyaml, its C parser feeds the same composer (about six times
+faster); PyYAML's own parser stays the reference. libyaml and it disagree on a few inputs (tabs,
+a BOM inside the text, a text without a final line break, explicit tags, `?` or empty plain
+scalars inside `[...]`/`{...}`, `|#`): such texts, and any text libyaml cannot compose, are read
+by PyYAML's own parser, so values, positions and problems never depend on which parser ran.
+
 Text files are decoded by `decode_text` for YAML and articles alike: a UTF-8 BOM is dropped and
 CRLF/CR become LF, so such files give the same values and the same line numbers as plain files.
 Positions are 1-based lines and columns (columns count characters).
@@ -30,11 +36,10 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar, cast
 from urllib.parse import urlsplit
 
 import yaml
@@ -82,6 +87,8 @@ _TIMESTAMP_SHAPE = re.compile(
     )?""",
     re.VERBOSE,
 )
+#: Unicode's control characters (category Cc, a fixed set) other than tab and line feed.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 
 
@@ -194,20 +201,16 @@ def parse_yaml(
     With `mapping`, the top level must be a mapping; an empty document reads as `{}`.
     """
     text = _normalise_line_ends(text)
+    builder = _Builder(shown)
     try:
-        loader = _Loader(text)  # checks every character before anything is parsed
+        root = _compose(text)
+        value = None if root is None else builder.build(root, (), 1, None)
     except yaml.reader.ReaderError as error:
         return None, [_unacceptable_character(error, text, shown)]
-    builder = _Builder(loader, shown)
-    try:
-        root = loader.get_single_node()
-        value = None if root is None else builder.build(root, (), 1, None)
     except _Refused as refusal:
         return None, [Problem(shown, refusal.message, refusal.line, refusal.column, refusal.hint)]
     except yaml.MarkedYAMLError as error:
         return None, [_syntax_problem(error, text, shown)]
-    finally:
-        loader.dispose()
     if mapping and value is None:
         value = {}
     if mapping and not isinstance(value, dict):
@@ -367,11 +370,10 @@ class Fields:
             return default
         written = self.document.scalar_text((*self.at, key))
         text = (value if isinstance(value, str) else written or str(value)).strip()
-        control = next(
-            (c for c in text if unicodedata.category(c) == "Cc" and c not in "\n\t"), None
-        )
+        control = _CONTROL_CHARACTER.search(text)
         if control is not None:
-            self.report(key, f"contains the control character U+{ord(control):04X}", "remove it")
+            code = ord(control.group())
+            self.report(key, f"contains the control character U+{code:04X}", "remove it")
             return default
         return text
 
@@ -479,16 +481,20 @@ def _too_deep(mark: yaml.Mark | None) -> _Refused:
     return _Refused(mark, f"nesting deeper than {MAX_DEPTH} levels", hint)
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe scanner, parser and composer, limited in depth and keeping aliases visible."""
+class _Unsure(Exception):
+    """libyaml met something PyYAML's own parser may read differently; that parser reads it."""
 
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.depth = 0
+
+class _Composing(yaml.composer.Composer):
+    """PyYAML's composer, limited in depth and keeping aliases visible, over either parser."""
+
+    depth = 0
+    check_event: Callable[..., bool]
+    peek_event: Callable[[], yaml.Event]
 
     def _next_mark(self) -> yaml.Mark:
-        mark: yaml.Mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]  # stubs
-        return mark
+        # libyaml's marks are another class with the same `line`, `column` and `index`.
+        return cast(yaml.Mark, self.peek_event().start_mark)
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
@@ -504,11 +510,87 @@ class _Loader(yaml.SafeLoader):
             self.depth -= 1
 
 
+class _Loader(_Composing, yaml.SafeLoader):
+    """PyYAML's own scanner and parser: the reference, and the one that words every problem."""
+
+
+class _Parsing(Protocol):
+    """A loader as `_compose` uses it: `_Loader` or, with libyaml, `_LibyamlLoader`."""
+
+    def get_single_node(self) -> yaml.Node | None: ...
+
+    def dispose(self) -> None: ...
+
+
+#: libyaml's parser under our composer, where PyYAML was built with it; None otherwise.
+_LIBYAML: Callable[[str], _Parsing] | None = None
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser
+
+    class _LibyamlLoader(_Composing, CParser, yaml.resolver.Resolver):
+        """libyaml's scanner and parser; `_Unsure` where PyYAML's own may read otherwise."""
+
+        def __init__(self, text: str) -> None:
+            CParser.__init__(self, text)
+            yaml.composer.Composer.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+        def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+            if _read_otherwise(self.peek_event(), parent):
+                raise _Unsure
+            return super().compose_node(parent, index)
+
+    _LIBYAML = _LibyamlLoader
+
+#: Texts libyaml and PyYAML's own parser read differently (tabs, a BOM not at the start, `|#`);
+#: surrogates cannot even be handed to libyaml. So is the end of a text without a final line
+#: break (an empty value there is placed differently): `_compose` checks that separately.
+_LIBYAML_UNSURE = re.compile(r"[\t\ufeff\ud800-\udfff]|[|>][-+0-9]*#")
+
+
+def _read_otherwise(event: yaml.Event, parent: yaml.Node | None) -> bool:
+    """Whether PyYAML's own parser may read the node that starts with libyaml's `event` otherwise.
+
+    Found by comparing both parsers' events on generated texts: an explicit tag can be read
+    differently (`a: !` is null to PyYAML's parser, "" to libyaml), and inside `[...]`/`{...}`
+    so can a plain scalar containing `?` (PyYAML's parser rejects it) and an empty one (placed
+    one column apart).
+    """
+    if isinstance(event, yaml.CollectionStartEvent | yaml.ScalarEvent) and event.tag is not None:
+        return True
+    if not isinstance(event, yaml.ScalarEvent) or event.style:
+        return False
+    in_flow = isinstance(parent, yaml.CollectionNode) and bool(parent.flow_style)
+    return in_flow and (not event.value or "?" in event.value)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node graph of `text`: composed from libyaml's events where they are sure to be right.
+
+    Any trouble on the libyaml side (a syntax error, a refusal, `_Unsure`) sends the text to
+    PyYAML's own parser, so a problem is found and worded exactly as without libyaml (which is
+    also why a refusal raised while composing is not kept: PyYAML's reader checks every
+    character first, so a control character further on would be reported instead).
+    """
+    if _LIBYAML is not None and text.endswith("\n") and _LIBYAML_UNSURE.search(text) is None:
+        loader: _Parsing = _LIBYAML(text)
+        try:
+            return loader.get_single_node()
+        except (yaml.YAMLError, _Refused, _Unsure):
+            pass
+        finally:
+            loader.dispose()
+    loader = _Loader(text)  # checks every character before anything is parsed
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 class _Builder:
     """Turns composed nodes into plain values, recording positions and problems as it goes."""
 
-    def __init__(self, loader: _Loader, shown: Path | str) -> None:
-        self.loader = loader
+    def __init__(self, shown: Path | str) -> None:
         self.shown = shown
         self.value_positions: dict[YamlPath, Position] = {}
         self.key_positions: dict[YamlPath, Position] = {}
@@ -607,7 +689,7 @@ class _Builder:
             self._refuse_tag(node)
             return None
         try:
-            return construct(self.loader, node)
+            return construct(node)
         except (ValueError, KeyError, IndexError):
             kind = node.tag.removeprefix(_TAG)
             self._problem(_position(node.start_mark), f"`{text}` is not a valid {kind}")
@@ -623,10 +705,11 @@ class _Builder:
         self.problems.append(Problem(self.shown, message, where.line, where.column, hint))
 
 
-_SCALAR_CONSTRUCTORS: dict[str, Callable[[yaml.SafeLoader, yaml.ScalarNode], YamlValue]] = {
-    _BOOL: yaml.SafeLoader.construct_yaml_bool,
-    _INT: yaml.SafeLoader.construct_yaml_int,
-    _FLOAT: yaml.SafeLoader.construct_yaml_float,
+_SAFE_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_SCALAR_CONSTRUCTORS: dict[str, Callable[[yaml.ScalarNode], YamlValue]] = {
+    _BOOL: _SAFE_CONSTRUCTOR.construct_yaml_bool,
+    _INT: _SAFE_CONSTRUCTOR.construct_yaml_int,
+    _FLOAT: _SAFE_CONSTRUCTOR.construct_yaml_float,
 }
 _SCALAR_TAGS = frozenset({_STR, _VALUE, _NULL, _TIMESTAMP, *_SCALAR_CONSTRUCTORS})
 

@@ -1,4 +1,9 @@
-"""Reading YAML safely, with the line and column of every key and value."""
+"""Reading YAML safely, with the line and column of every key and value.
+
+Every test runs twice: with libyaml's parser (PyYAML's own taking over where libyaml is unsure or
+finds a problem) and with PyYAML's own parser alone; both must give the same values, positions
+and problems.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from briefgen import yamlfile
 from briefgen.errors import Problem
 from briefgen.yamlfile import (
     MAX_ALIAS_VALUES,
@@ -19,6 +25,16 @@ from briefgen.yamlfile import (
     parse_yaml,
     read_yaml,
 )
+
+
+@pytest.fixture(autouse=True, params=["libyaml", "pure-python"])
+def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Which parser reads the YAML in this run of the test."""
+    if request.param == "libyaml" and yamlfile._LIBYAML is None:
+        pytest.skip("PyYAML was built without libyaml")
+    if request.param == "pure-python":
+        monkeypatch.setattr(yamlfile, "_LIBYAML", None)
+    return str(request.param)
 
 
 def _document(text: str) -> YamlDocument:
@@ -53,6 +69,103 @@ def test_values_come_back_as_plain_python_with_their_positions() -> None:
     assert document.position(("actors", 1, "kind")) == Position(6, 13)
     assert document.position(("actors", 1, "kind"), key=True) == Position(6, 5)
     assert document.position(("title",)) == Position(1, 8)
+
+
+def test_flow_collections_block_scalars_and_wide_characters_keep_exact_positions() -> None:
+    document = _document(
+        "title: Étude 😀 sur l'été\n"
+        "tags: [health, 'W H O', \"a\\tb\"]\n"
+        "who: {name: NATO, kind: organization}\n"
+        "summary: >\n"
+        "  one\n"
+        "  two\n"
+        "\n"
+        "  three\n"
+        "note: |-\n"
+        "  kept # not a comment\n"
+        "plain: multi\n"
+        "  line  # a comment\n"
+    )
+    assert document.value == {
+        "title": "Étude 😀 sur l'été",
+        "tags": ["health", "W H O", "a\tb"],
+        "who": {"name": "NATO", "kind": "organization"},
+        "summary": "one two\nthree\n",
+        "note": "kept # not a comment",
+        "plain": "multi line",
+    }
+    assert document.position(("title",)) == Position(1, 8)
+    assert document.position(("tags", 2)) == Position(2, 25)
+    assert document.position(("who", "kind")) == Position(3, 25)
+    assert document.position(("who", "kind"), key=True) == Position(3, 19)
+    assert document.position(("summary",)) == Position(4, 10)
+    assert document.position(("plain",), key=True) == Position(11, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "positions"),
+    [
+        ("a: {b: }\nc: [d, ]\n", {"a": {"b": None}, "c": ["d"]}, {("a", "b"): Position(1, 7)}),
+        ("a: !\nb: ! 12\n", {"a": None, "b": 12}, {("b",): Position(2, 4)}),
+        ("n: !!int '7'\n", {"n": 7}, {("n",): Position(1, 4)}),
+        ("a:\n  ?", {"a": {"": None}}, {("a", ""): Position(2, 4)}),
+    ],
+)
+def test_what_libyaml_reads_otherwise_reads_as_pyyaml_reads_it(
+    text: str, value: object, positions: dict[tuple[str | int, ...], Position]
+) -> None:
+    document = _document(text)
+    assert document.value == value
+    assert {path: document.position(path) for path in positions} == positions
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "tags: [why?, so]\n",
+            "x.yaml:1:11: invalid YAML: while parsing a flow sequence (line 1), "
+            "expected ',' or ']', but got '?'",
+        ),
+        ("tags: [a,\tb]\n", "x.yaml:1:10: a tab is not allowed here (use spaces)"),
+        (
+            "a: x\n\ufeff\nb: y\n",
+            "x.yaml:3:1: invalid YAML: while scanning a simple key (line 2), "
+            "could not find expected ':' (each line of a mapping needs `key: value`)",
+        ),
+        (
+            "summary: |#note\n  y\n",
+            "x.yaml:1:11: invalid YAML: while scanning a block scalar (line 1), "
+            "expected chomping or indentation indicators, but found '#'",
+        ),
+        (
+            "title: \ud800\n",
+            "x.yaml:1:8: the control character U+D800 is not allowed in YAML (remove it)",
+        ),
+    ],
+)
+def test_what_libyaml_accepts_otherwise_is_refused_as_pyyaml_refuses_it(
+    text: str, problem: str
+) -> None:
+    assert _problems(text) == [problem]
+
+
+def test_libyaml_reads_sound_files_alone_and_leaves_problems_to_pyyaml(
+    parser: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read_by_pyyaml: list[str] = []
+
+    class RecordingLoader(yamlfile._Loader):
+        def __init__(self, text: str) -> None:
+            read_by_pyyaml.append(text)
+            super().__init__(text)
+
+    monkeypatch.setattr(yamlfile, "_Loader", RecordingLoader)
+    sound = "title: Talks\ntags: [a, b]\nactors:\n  - name: NATO\nsummary: |\n  Text.\n"
+    broken = "title: Talks\nsummary: one: two\n"
+    _document(sound)
+    _problems(broken)
+    assert read_by_pyyaml == ([broken] if parser == "libyaml" else [sound, broken])
 
 
 def test_position_of_a_missing_value_is_where_its_parent_is() -> None:
@@ -253,7 +366,7 @@ def test_bom_crlf_and_cr_read_exactly_like_plain_lf(tmp_path: Path, data: bytes)
     document, problems = read_yaml(variant, "x.yaml")
     assert problems == []
     assert document == expected
-    assert document is not None and document.value["summary"] == "one\ntwo\n"  # type: ignore[index]
+    assert document is not None and document.get(("summary",)) == "one\ntwo\n"
 
 
 def test_invalid_utf8_is_named_by_byte_line_and_column() -> None:
