@@ -4,7 +4,9 @@
 reaped children), so builds that run side by side in other processes do not leak into the
 figures, unlike `RUSAGE_CHILDREN` deltas. Its `ru_maxrss` is the peak of the *largest single*
 process, though, while a build that spreads work over a process pool holds the *sum* of its
-processes; so the tree's resident memory is also sampled, and the peak is the larger of the two.
+processes; so the tree's memory is also sampled, and the peak is the larger of the two. The tree
+is summed by proportional set size (PSS): a forked worker shares its parent's pages until it
+writes to them, and summing resident sizes would count those shared pages once per process.
 """
 
 from __future__ import annotations
@@ -128,8 +130,8 @@ def run_measured(argv: Sequence[str], cwd: Path, timeout: float) -> Sample:
 
 
 class TreeMemory:
-    """Samples, in a thread, the resident memory of a process and all its descendants together;
-    `peak_bytes` is the highest sum seen."""
+    """Samples, in a thread, the memory of a process and all its descendants together (see
+    `tree_memory_bytes`); `peak_bytes` is the highest sum seen."""
 
     def __init__(self, root: int) -> None:
         self.root = root
@@ -147,11 +149,12 @@ class TreeMemory:
 
     def _sample(self) -> None:
         while not self._stop.wait(MEMORY_SAMPLE_INTERVAL):
-            self.peak_bytes = max(self.peak_bytes, tree_rss_bytes(self.root))
+            self.peak_bytes = max(self.peak_bytes, tree_memory_bytes(self.root))
 
 
-def tree_rss_bytes(root: int) -> int:
-    """Resident bytes of `root` and its descendants now (via /proc/<pid>/task/*/children)."""
+def tree_memory_bytes(root: int) -> int:
+    """Bytes of `root` and its descendants now (via /proc/<pid>/task/*/children): each
+    process's proportional set size, its resident size where the kernel gives no PSS."""
     total, pending, seen = 0, [root], set()
     while pending:
         pid = pending.pop()
@@ -159,12 +162,22 @@ def tree_rss_bytes(root: int) -> int:
             continue
         seen.add(pid)
         try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_BYTES
+            total += process_memory_bytes(pid)
             for children in Path(f"/proc/{pid}/task").glob("*/children"):
                 pending += [int(child) for child in children.read_text().split()]
         except (OSError, ValueError, IndexError):
             continue  # it ended while we looked
     return total
+
+
+def process_memory_bytes(pid: int) -> int:
+    """The process's proportional set size (shared pages divided among their sharers)."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_BYTES
+    pss = next(line for line in rollup.splitlines() if line.startswith("Pss:"))
+    return int(pss.split()[1]) * 1024
 
 
 def _failure(returncode: int, wall: float, timeout: float, log: IO[bytes]) -> str:

@@ -283,7 +283,9 @@ def _method_notes() -> list[str]:
         "Wall time, CPU time (user + system) and peak resident memory (RSS) are those of the "
         "build process and all its children, from `os.wait4`; each build is a fresh process, as "
         "a user runs it. Peak RSS is the larger of `ru_maxrss` (the largest single process) and "
-        "the highest sum over the process tree sampled every 50 ms (what a process pool holds).",
+        "the highest sum over the process tree sampled every 50 ms (what a process pool holds), "
+        "summed by proportional set size so that pages a forked worker shares with its parent "
+        "count once.",
         "Clean build: the tool's output folder (and briefgen's `.briefgen-cache/`, Pelican's "
         "`cache/`, Hugo's `resources/`) deleted first. Warm rebuilds keep output and cache.",
         "Peers use minimal configs written by `bench/corpus.py` with their default themes "
