@@ -25,18 +25,19 @@ from briefgen.assemble import Assembler
 from briefgen.cache import (
     CACHE_DIR,
     ExtractionCache,
+    PreviousBuild,
     extraction_key,
-    read_output_records,
-    write_output_records,
+    read_previous_build,
+    write_previous_build,
 )
 from briefgen.errors import BuildFailed, Problem, errors_in, warning
 from briefgen.extract import extract, supported_languages
 from briefgen.extract.langdata import base_language
-from briefgen.fingerprint import OutputRecord
+from briefgen.fingerprint import Digester, OutputRecord, code_fingerprint
 from briefgen.load import LoadMemo, load_briefings
 from briefgen.load_actors import load_actors
-from briefgen.model import Briefing, Extraction, Published, SiteConfig
-from briefgen.render import FileSink, Renderer
+from briefgen.model import Briefing, CanonicalActor, Extraction, Published, SiteConfig
+from briefgen.render import FileSink, Renderer, find_theme, theme_fingerprint
 from briefgen.write import StagedSite
 
 #: Below this many cache misses a process pool costs more (start-up, imports) than it saves.
@@ -74,6 +75,8 @@ class BuiltSite:
     config: SiteConfig
     kept: tuple[str, ...] = ()
     records: Mapping[str, OutputRecord] = field(default_factory=dict)
+    names: tuple[str, ...] = ()
+    render_warnings: tuple[Problem, ...] = ()
 
 
 def build(
@@ -83,22 +86,30 @@ def build(
 
     Raises `BuildFailed` with every problem found (errors and warnings) when the input has
     errors; nothing is written then. What the previous build wrote and did not change is kept
-    as it is (see `render.Renderer`); the output is the same as a build from scratch.
+    as it is (see `render.Renderer`), and when nothing it was made from changed, the output is
+    left alone; either way it is the same as a build from scratch.
     """
+    started = time.perf_counter()
     cache_dir = config.root / CACHE_DIR
-    previous = read_output_records(cache_dir, config.output)
+    previous = read_previous_build(cache_dir, config.output)
+    inputs = load_inputs(config, drafts=drafts)
+    digest = inputs_digest(config, inputs)
+    if previous.intact and digest is not None and previous.inputs == digest:
+        return _unchanged_report(config, inputs, previous, started)
     with StagedSite(config.output) as staged:
         built = _build_site(
             config,
-            drafts=drafts,
+            inputs,
+            started=started,
             cache=ExtractionCache(cache_dir),
-            renderer=Renderer(previous=previous, parallel=True),
+            renderer=Renderer(previous=previous.records, parallel=True),
             progress=progress,
             sink=staged.add,
         )
         staged.keep(built.kept)
         staged.commit()
-    write_output_records(cache_dir, config.output, built.records)
+    made = PreviousBuild(built.records, digest or "", built.render_warnings, built.names)
+    write_previous_build(cache_dir, config.output, made)
     return built.report
 
 
@@ -112,46 +123,106 @@ def build_in_memory(
     renderer: Renderer | None = None,
 ) -> BuiltSite:
     """Every stage but `write`: the site as `{path: bytes}`, for serving or for comparing."""
+    started = time.perf_counter()
+    inputs = load_inputs(config, drafts=drafts, memo=memo)
     return _build_site(
-        config, drafts=drafts, cache=cache, memo=memo, assembler=assembler, renderer=renderer
+        config, inputs, started=started, cache=cache, assembler=assembler, renderer=renderer
     )
 
 
-def _build_site(
-    config: SiteConfig,
-    *,
-    drafts: bool = False,
-    cache: ExtractionCache | None = None,
-    memo: LoadMemo | None = None,
-    assembler: Assembler | None = None,
-    renderer: Renderer | None = None,
-    progress: Progress | None = None,
-    sink: FileSink | None = None,
-) -> BuiltSite:
-    """Every stage but `write`; with a `sink`, the files go there as they are made."""
-    started = time.perf_counter()
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a site is made from, as loaded: its briefings, the actors of `actors.yaml`, and the
+    warnings loading them gave."""
+
+    briefings: tuple[Briefing, ...]
+    canonical_actors: tuple[CanonicalActor, ...]
+    warnings: tuple[Problem, ...]
+
+
+def load_inputs(
+    config: SiteConfig, *, drafts: bool = False, memo: LoadMemo | None = None
+) -> Inputs:
+    """The load stage; raises `BuildFailed` with every problem when any is an error."""
     briefings, problems = load_briefings(config, drafts=drafts, memo=memo)
     canonical_actors, actor_problems = load_actors(config)
     problems += actor_problems
     if errors_in(problems):
         raise BuildFailed(problems)
     problems += _language_warnings(briefings)
+    return Inputs(tuple(briefings), tuple(canonical_actors), tuple(problems))
+
+
+def inputs_digest(config: SiteConfig, inputs: Inputs) -> str | None:
+    """A digest of everything the site is made from: the config, the briefings as loaded and
+    what their extraction depends on, the actors of `actors.yaml` and their pictures, the
+    theme, briefgen's code and libraries. Two builds with the same digest write the same site.
+    """
+    theme = find_theme(config)
+    pictures = [actor.image.read_bytes() for actor in inputs.canonical_actors if actor.image]
+    code = code_fingerprint(Path(__file__).parent).encode()
+    everything = (
+        config,
+        inputs.briefings,
+        extraction_keys(inputs.briefings),
+        inputs.canonical_actors,
+        pictures,
+        theme_fingerprint(theme),
+    )
+    return Digester(code)(everything)
+
+
+def _unchanged_report(
+    config: SiteConfig, inputs: Inputs, previous: PreviousBuild, started: float
+) -> BuildReport:
+    """The report of a build that found its output already made from the very same inputs."""
+    return BuildReport(
+        output=config.output,
+        briefings=len(inputs.briefings),
+        pages=sum(1 for name in previous.names if name.endswith(".html")),
+        files=len(previous.names),
+        seconds=time.perf_counter() - started,
+        warnings=inputs.warnings + previous.warnings,
+        unchanged=len(previous.names),
+    )
+
+
+def _build_site(
+    config: SiteConfig,
+    inputs: Inputs,
+    *,
+    started: float,
+    cache: ExtractionCache | None = None,
+    assembler: Assembler | None = None,
+    renderer: Renderer | None = None,
+    progress: Progress | None = None,
+    sink: FileSink | None = None,
+) -> BuiltSite:
+    """Every stage after `load` but `write`; with a `sink`, the files go there as made."""
+    briefings = inputs.briefings
     extractions = extract_all(briefings, cache or ExtractionCache(), progress)
     assembler = assembler or Assembler()
     assembled = [assembler.merge(b, e) for b, e in zip(briefings, extractions, strict=True)]
-    site = assembler.assemble(config, assembled, canonical_actors)
+    site = assembler.assemble(config, assembled, inputs.canonical_actors)
     rendered = (renderer or Renderer()).render(site, sink)
-    problems += rendered.problems
     report = BuildReport(
         output=config.output,
         briefings=len(briefings),
         pages=sum(1 for name in rendered.names if name.endswith(".html")),
         files=len(rendered.names),
         seconds=time.perf_counter() - started,
-        warnings=tuple(problems),
+        warnings=inputs.warnings + tuple(rendered.problems),
         unchanged=len(rendered.kept),
     )
-    return BuiltSite(rendered.files, report, config, rendered.kept, rendered.records)
+    return BuiltSite(
+        rendered.files,
+        report,
+        config,
+        rendered.kept,
+        rendered.records,
+        rendered.names,
+        tuple(rendered.problems),
+    )
 
 
 class SiteBuilder:
@@ -192,10 +263,7 @@ def extract_all(
     briefings: Sequence[Briefing], cache: ExtractionCache, progress: Progress | None = None
 ) -> list[Extraction]:
     """The extraction of every briefing, in order: from the cache, else computed (and cached)."""
-    keys = [
-        extraction_key(b.article_text, base_language(b.lang), b.published) if b.extract else ""
-        for b in briefings
-    ]
+    keys = extraction_keys(briefings)
     found: list[Extraction | None] = [cache.get(k) if k else Extraction() for k in keys]
     missing = [i for i, extraction in enumerate(found) if extraction is None]
     done = len(briefings) - len(missing)
@@ -208,6 +276,14 @@ def extract_all(
             progress(done, len(briefings))
     cache.retain(set(keys))
     return [extraction or Extraction() for extraction in found]
+
+
+def extraction_keys(briefings: Sequence[Briefing]) -> list[str]:
+    """The cache key of each briefing's extraction ("" for a briefing not to extract)."""
+    return [
+        extraction_key(b.article_text, base_language(b.lang), b.published) if b.extract else ""
+        for b in briefings
+    ]
 
 
 def _extract_many(jobs: list[tuple[str, str, Published]]) -> Iterator[Extraction]:

@@ -17,12 +17,14 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from briefgen.errors import Problem
 from briefgen.fingerprint import OutputRecord, code_fingerprint
 from briefgen.model import Actor, DatedEvent, Extraction, KeyFact, Mention, Published, Quote
+from briefgen.write import MARKER
 
 CACHE_DIR = ".briefgen-cache"
 
@@ -120,8 +122,24 @@ def extraction_from_json(data: dict[str, Any]) -> Extraction:
 OUTPUT_RECORDS = "output.json"
 
 
-def read_output_records(folder: Path, output: Path) -> dict[str, OutputRecord]:
-    """The records of the previous build's output files that are still exactly as it wrote them.
+@dataclass(frozen=True, slots=True)
+class PreviousBuild:
+    """What the last build left for this one.
+
+    `records` hold for the files still exactly as it wrote them. `inputs` is the digest of
+    everything it made the site from, `warnings` those its render stage gave, `names` every
+    file it wrote; `intact` says that the output is still exactly that site, file for file.
+    """
+
+    records: Mapping[str, OutputRecord] = field(default_factory=dict)
+    inputs: str = ""
+    warnings: tuple[Problem, ...] = ()
+    names: tuple[str, ...] = ()
+    intact: bool = False
+
+
+def read_previous_build(folder: Path, output: Path) -> PreviousBuild:
+    """What the last build into `output` left in the cache `folder`; nothing when it is gone.
 
     A file is trusted only while it is the very file that build wrote (same inode, size and
     modification time): a file edited, replaced or deleted since, or an output folder swapped
@@ -130,24 +148,39 @@ def read_output_records(folder: Path, output: Path) -> dict[str, OutputRecord]:
     try:
         data = json.loads((folder / OUTPUT_RECORDS).read_text(encoding="utf-8"))
         if data["output"] != str(output):
-            return {}
-        return {
+            return PreviousBuild()
+        records = {
             name: OutputRecord(str(digest), tuple(_problem_from_json(w) for w in warnings))
             for name, (digest, identity, warnings) in data["files"].items()
             if _identity_of(output / name) == identity
         }
+        names = tuple(map(str, data["files"]))
+        intact = len(records) == len(names) == _count_files(output)
+        warnings = tuple(_problem_from_json(w) for w in data["warnings"])
+        return PreviousBuild(records, str(data["inputs"]), warnings, names, intact)
     except (OSError, ValueError, TypeError, KeyError):
-        return {}
+        return PreviousBuild()
 
 
-def write_output_records(folder: Path, output: Path, records: Mapping[str, OutputRecord]) -> None:
-    """Keep `records` of the files just written to `output`, with the identity of each file."""
+def write_previous_build(
+    folder: Path,
+    output: Path,
+    build: PreviousBuild,
+) -> None:
+    """Keep what this build wrote to `output` for the next one, with the identity of each file."""
     files = {
         name: [record.digest, identity, [_problem_to_json(w) for w in record.warnings]]
-        for name, record in records.items()
+        for name in build.names
         if (identity := _identity_of(output / name)) is not None
+        for record in [build.records.get(name, OutputRecord(""))]
     }
-    _write_json(folder / OUTPUT_RECORDS, {"output": str(output), "files": files})
+    data = {
+        "output": str(output),
+        "inputs": build.inputs,
+        "warnings": [_problem_to_json(w) for w in build.warnings],
+        "files": files,
+    }
+    _write_json(folder / OUTPUT_RECORDS, data)
 
 
 def _identity_of(path: Path) -> list[int] | None:
@@ -157,6 +190,11 @@ def _identity_of(path: Path) -> list[int] | None:
     except OSError:
         return None
     return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
+
+
+def _count_files(folder: Path) -> int:
+    """The files under `folder`, briefgen's marker aside."""
+    return sum(len(files) for _, _, files in os.walk(folder)) - (folder / MARKER).is_file()
 
 
 def _problem_to_json(problem: Problem) -> list[Any]:

@@ -13,9 +13,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import importlib.metadata
 import io
 import operator
 import pickle
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,17 +26,30 @@ from typing import Any
 from briefgen import __version__
 from briefgen.errors import Problem
 
+#: The libraries whose behaviour shows in the output (templates, Markdown, sanitizing, dates).
+LIBRARIES = ("jinja2", "markupsafe", "markdown", "nh3", "babel", "pyyaml")
+
 
 @functools.cache
 def code_fingerprint(folder: Path, suffixes: tuple[str, ...] = (".py", ".yaml")) -> str:
-    """briefgen's version and the name, size and mtime of every file of `folder` with one of
-    `suffixes`: an upgraded or edited briefgen never trusts what an older one made."""
-    digest = hashlib.sha256(__version__.encode())
+    """briefgen's version, Python's and its libraries', and the name, size and mtime of every
+    file of `folder` with one of `suffixes`: an upgraded or edited briefgen (or library) never
+    trusts what an older one made."""
+    digest = hashlib.sha256(f"{__version__} {sys.version}".encode())
+    for library in LIBRARIES:
+        digest.update(f";{library} {_version_of(library)}".encode())
     for path in sorted(folder.rglob("*")):
         if path.is_file() and path.suffix in suffixes:
             stat = path.stat()
             digest.update(f"{path.relative_to(folder)}:{stat.st_size}:{stat.st_mtime_ns};".encode())
     return digest.hexdigest()
+
+
+def _version_of(library: str) -> str:
+    try:
+        return importlib.metadata.version(library)
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
 
 
 class Digester:

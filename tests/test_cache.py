@@ -243,3 +243,40 @@ def test_rendering_in_two_processes_gives_the_same_site(
     rendered = build(_config(root, "parallel"))
     assert file_tree(root / "parallel") == file_tree(root / "serial")
     assert rendered.pages > 2
+
+
+def test_a_rebuild_with_nothing_changed_writes_nothing(make_site: MakeSite) -> None:
+    root = _project(make_site)
+    first = build(_config(root))
+    marker = (root / "_site" / ".briefgen-site").stat()
+    second = build(_config(root))
+    again = (root / "_site" / ".briefgen-site").stat()
+    assert (again.st_ino, again.st_mtime_ns) == (marker.st_ino, marker.st_mtime_ns)
+    assert (second.pages, second.files) == (first.pages, first.files)
+    assert second.unchanged == second.files
+
+
+def test_a_file_added_to_the_output_by_hand_is_removed(make_site: MakeSite) -> None:
+    root = _project(make_site)
+    build(_config(root))
+    expected = file_tree(root / "_site")
+    (root / "_site" / "stray.html").write_text("not briefgen's")
+    build(_config(root))
+    assert file_tree(root / "_site") == expected
+
+
+def test_a_new_picture_for_an_actor_is_copied(make_site: MakeSite) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+    root = _project(make_site)
+    make_site(
+        {
+            "actors.yaml": "actors:\n- name: Jens Stoltenberg\n  kind: person\n"
+            "  image: images/js.png\n",
+            "images/js.png": png,
+        }
+    )
+    build(_config(root))
+    (root / "images" / "js.png").write_bytes(png + b"\1")
+    build(_config(root))
+    pictures = [p for p in (root / "_site").rglob("*.png")]
+    assert [p.read_bytes() for p in pictures] == [png + b"\1"]
