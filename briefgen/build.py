@@ -13,12 +13,10 @@ byte of the output: the cache returns exactly what the extractor would compute.
 from __future__ import annotations
 
 import gc
-import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 from briefgen.assemble import Assembler
@@ -38,6 +36,7 @@ from briefgen.load import LoadMemo, load_briefings
 from briefgen.load_actors import load_actors
 from briefgen.model import Briefing, CanonicalActor, Extraction, Published, SiteConfig
 from briefgen.render import FileSink, Renderer, find_theme, theme_fingerprint
+from briefgen.workers import cores, worker_context
 from briefgen.write import StagedSite
 
 #: Below this many cache misses a process pool costs more (start-up, imports) than it saves.
@@ -288,13 +287,11 @@ def extraction_keys(briefings: Sequence[Briefing]) -> list[str]:
 
 def _extract_many(jobs: list[tuple[str, str, Published]]) -> Iterator[Extraction]:
     """Extractions of `jobs`, in order; in worker processes when there are enough of them."""
-    workers = min(len(os.sched_getaffinity(0)), 4)
+    workers = min(cores(), 4)
     if len(jobs) < POOL_THRESHOLD or workers < 2:
         yield from (extract(*job) for job in jobs)
         return
-    # forkserver: workers start from a clean process, safe even when the caller runs threads
-    # (the preview server does), and import the extractor once each.
-    with ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=worker_context()) as pool:
         yield from pool.map(_extract_job, jobs, chunksize=16)
 
 

@@ -16,15 +16,13 @@ import dataclasses
 import datetime
 import functools
 import hashlib
-import os
 import pickle
 import re
-import threading
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_all_start_methods, get_context
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote
@@ -81,6 +79,7 @@ from briefgen.render_views import (
 from briefgen.sanitize import SafeHtml, url_scheme
 from briefgen.search import SearchIndex, site_documents
 from briefgen.structured_data import json_exports, json_ld_script
+from briefgen.workers import can_fork, cores
 
 #: The language whose labels fill in for any label (or whole language) a theme does not translate.
 FALLBACK_LANGUAGE = "en"
@@ -254,7 +253,7 @@ class Renderer:
         """`make` of every page, in order: with `parallel`, half of them in a forked process
         (it starts with this process's memory: the site, the theme, the compiled templates),
         which hands its pages to the sink itself rather than sending them back."""
-        if not self._parallel or len(pages) < PARALLEL_PAGES or not _can_fork():
+        if not self._parallel or len(pages) < PARALLEL_PAGES or cores() < 2 or not can_fork():
             return map(make, pages)  # one at a time: each goes to the sink before the next
         global _FORKED_SHARE  # how the forked worker finds its share
         _FORKED_SHARE = functools.partial(_made_share, make, pages[1::2], out.sink)
@@ -388,16 +387,6 @@ def _made_share(
             outcome = dataclasses.replace(outcome, html=None)
         outcomes.append(outcome)
     return outcomes
-
-
-def _can_fork() -> bool:
-    """Forking is safe only with one thread (another's locks would stay locked in the child),
-    and only where the system has it and more than one core is ours."""
-    return (
-        threading.active_count() == 1
-        and "fork" in get_all_start_methods()
-        and len(os.sched_getaffinity(0)) > 1
-    )
 
 
 def _digester(theme_key: bytes, config: SiteConfig) -> Digester:
