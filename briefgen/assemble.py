@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import datetime
 import functools
+import heapq
 import itertools
 import operator
 import re
@@ -380,6 +381,7 @@ def _chronology(sources: tuple[list[PlacedEntry], ...]) -> _Chronology:
 def _actor_refs(identities: Sequence[Identity], site_language: str) -> list[ActorRef]:
     """A unique, stable page name for each identity; chosen slugs first, then by name."""
     names = [identity.name(site_language) for identity in identities]
+    kinds = [identity.kind for identity in identities]
     slugs: dict[int, str] = {}
     taken: set[str] = set()
     for index, identity in enumerate(identities):
@@ -388,7 +390,7 @@ def _actor_refs(identities: Sequence[Identity], site_language: str) -> list[Acto
             taken.add(identity.canonical.slug)
     rest = sorted(
         (i for i in range(len(identities)) if i not in slugs),
-        key=lambda i: (identities[i].canonical is None, name_key(names[i]), identities[i].kind),
+        key=lambda i: (identities[i].canonical is None, name_key(names[i]), kinds[i]),
     )
     for index in rest:
         base = url_name(names[index], "actor")
@@ -398,73 +400,101 @@ def _actor_refs(identities: Sequence[Identity], site_language: str) -> list[Acto
             slug = f"{base}-{number}"
         slugs[index] = slug
         taken.add(slug)
-    return [ActorRef(slugs[i], names[i], identity.kind) for i, identity in enumerate(identities)]
+    return [ActorRef(slugs[i], names[i], kinds[i]) for i in range(len(identities))]
 
 
 def _briefing_events(
     briefing: Briefing, refs: Sequence[ActorRef | None], sentences: list[tuple[int, int]]
 ) -> list[PlacedEntry]:
-    """The briefing's events that have a place in time, each with its place on the timeline.
-
-    Each event involves the briefing's actors that its description names, and, for an event
-    found in the article, those mentioned in its sentence.
-    """
-    named = [
-        (ref, _names(actor), sorted(m.start for m in actor.mentions))
-        for ref, actor in zip(refs, briefing.actors, strict=True)
-        if ref is not None
+    """The briefing's events that have a place in time, each with its place on the timeline
+    and the site actors it involves (`_involved`); `refs[i]` is `briefing.actors[i]`'s page."""
+    dated = [
+        (index, event, when)
+        for index, event in enumerate(briefing.dates)
+        if (when := date_sort_key(event.value)) is not None
     ]
+    involved = _involved([event for _, event, _ in dated], briefing.actors, refs, sentences)
     published = publication_sort_key(briefing)
-    placed: list[PlacedEntry] = []
-    for index, event in enumerate(briefing.dates):
-        when = date_sort_key(event.value)
-        if when is None:
-            continue
-        actors = _involved(event, named, sentences)
-        entry = TimelineEntry(f"event-{briefing.slug}-{index + 1}", event, briefing, actors)
-        placed.append(((when, published, index), entry))
-    return placed
+    return [
+        (
+            (when, published, index),
+            TimelineEntry(f"event-{briefing.slug}-{index + 1}", event, briefing, actors),
+        )
+        for (index, event, when), actors in zip(dated, involved, strict=True)
+    ]
 
 
 def _involved(
-    event: DatedEvent,
-    named: Sequence[tuple[ActorRef, set[str], list[int]]],
+    events: Sequence[DatedEvent],
+    actors: Sequence[Actor],
+    refs: Sequence[ActorRef | None],
     sentences: list[tuple[int, int]],
-) -> tuple[ActorRef, ...]:
-    """The site actors among `named` (a briefing's actors, with their name keys and the sorted
-    offsets of their mentions) that the event's description names or that its sentence in the
-    article mentions. Offsets are searched by bisection: a briefing has many events and many
-    mentions, and a scan of every mention per event made this quadratic."""
-    described = f" {name_key(event.event or event.text)} "
-    start, end = sentence_around(sentences, event.start) if event.start is not None else (0, 0)
-    involved = [
-        ref
-        for ref, keys, starts in named
-        if _any_between(starts, start, end) or any(f" {key} " in described for key in keys)
-    ]
-    return tuple(dict.fromkeys(involved))
+) -> list[tuple[ActorRef, ...]]:
+    """For each of a briefing's events, the pages of the briefing's actors (`refs[i]` for
+    `actors[i]`) that its description names or that its sentence in the article mentions, in
+    the briefing's order, each once.
+
+    Worked out for all the events at once: each name is searched once through every
+    description (`_naming`), and an event's sentence finds its mentions by bisection in their
+    sorted offsets. Testing every actor against every event was the largest part of assembling
+    a site.
+    """
+    paged = [(i, ref) for i, ref in enumerate(refs) if ref is not None]
+    names = [(f" {key} ", i) for i, _ in paged for key in _names(actors[i])]
+    described = [f" {name_key(event.event or event.text)} " for event in events]
+    involving = _naming(described, names)
+    mentions = sorted((m.start, i) for i, _ in paged for m in actors[i].mentions)
+    starts = [start for start, _ in mentions]
+    for event, found in zip(events, involving, strict=True):
+        if event.start is not None:
+            start, end = sentence_around(sentences, event.start)
+            first = bisect.bisect_left(starts, start)
+            found.update(i for _, i in mentions[first : bisect.bisect_left(starts, end, first)])
+    page = dict(paged)
+    return [tuple(dict.fromkeys(page[i] for i in sorted(found))) for found in involving]
 
 
-def _any_between(ascending: Sequence[int], start: int, end: int) -> bool:
-    """Whether some value of `ascending` is in `[start, end)`."""
-    index = bisect.bisect_left(ascending, start)
-    return index < len(ascending) and ascending[index] < end
+def _naming(texts: Sequence[str], names: Iterable[tuple[str, int]]) -> list[set[int]]:
+    """For each of `texts`, the owners of the `(name, owner)` pairs whose name it contains.
+
+    The texts are joined and each name is searched through them all at once, a search in C
+    where a test of every (text, name) pair in Python cost more. A name holds no line break
+    (the joint), so each match lies within one text.
+    """
+    joined = "\n".join(texts)
+    text_starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
+    owners: list[set[int]] = [set() for _ in texts]
+    for name, owner in names:
+        at = joined.find(name)
+        while at >= 0:
+            index = bisect.bisect_right(text_starts, at) - 1
+            owners[index].add(owner)
+            at = joined.find(name, text_starts[index + 1])
+    return owners
 
 
 def _companions(present: Iterable[Sequence[ActorRef | None]]) -> dict[str, list[Companion]]:
-    """For each actor (by slug), the actors it shares most briefings with, most first."""
+    """For each actor (by slug), the actors it shares most briefings with, most first.
+
+    Only the first `MAX_COMPANIONS` of each are made and kept: an actor shares briefings with
+    hundreds of others.
+    """
     refs: dict[str, ActorRef] = {}
-    pairs: Counter[tuple[str, str]] = Counter()
+    together: dict[str, Counter[str]] = {}
     for briefing_refs in present:
         named = {ref.slug: ref for ref in briefing_refs if ref is not None}
         refs.update(named)
-        pairs.update(itertools.permutations(sorted(named), 2))
+        for slug in named:
+            together.setdefault(slug, Counter()).update(named.keys())
+    order = {slug: (name_key(ref.name), slug) for slug, ref in refs.items()}
     shared: dict[str, list[Companion]] = {}
-    for (slug, other), count in pairs.items():
-        shared.setdefault(slug, []).append(Companion(refs[other], count))
-    for companions in shared.values():
-        companions.sort(key=lambda c: (-c.briefings, name_key(c.actor.name), c.actor.slug))
-        del companions[MAX_COMPANIONS:]
+    for slug, counts in together.items():
+        del counts[slug]
+        first = heapq.nsmallest(
+            MAX_COMPANIONS, counts.items(), key=lambda item: (-item[1], order[item[0]])
+        )
+        if first:
+            shared[slug] = [Companion(refs[other], count) for other, count in first]
     return shared
 
 
@@ -506,8 +536,9 @@ def _appearance(
     briefing: Briefing, actors: Sequence[Actor], sentences: list[tuple[int, int]]
 ) -> Appearance:
     """The briefing's use of the actor: its name, mentions, and the sentence first naming it."""
-    mentions = sorted(m.start for actor in actors for m in actor.mentions)
-    first = mentions[0] if mentions else first_name_at(briefing.article_text, actors)
+    first = min((m.start for actor in actors for m in actor.mentions), default=None)
+    if first is None:
+        first = first_name_at(briefing.article_text, actors)
     sentence = ""
     if first is not None:
         start, end = sentence_around(sentences, first)

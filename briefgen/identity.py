@@ -85,10 +85,11 @@ def identify_actors(
     that no briefing names are left out), then briefing actors in briefing order.
     """
     occurrences = [Occurrence(b, a, i) for b in briefings for i, a in enumerate(b.actors)]
+    keys = [_keys(occurrence.actor) for occurrence in occurrences]
     groups = _Groups(len(canonical), len(occurrences))
-    _join_to_canonical(groups, canonical, occurrences)
-    _join_shared_names(groups, occurrences)
-    _join_surnames(groups, canonical, occurrences)
+    _join_to_canonical(groups, canonical, keys)
+    _join_shared_names(groups, keys)
+    _join_surnames(groups, canonical, occurrences, keys)
     members: dict[int, list[int]] = {}
     for node in range(len(canonical) + len(occurrences)):
         members.setdefault(groups.find(node), []).append(node)
@@ -122,36 +123,42 @@ class _Groups:
 
 
 def _keys(actor: Actor) -> list[str]:
-    return list(dict.fromkeys(name_key(n) for n in (actor.name, *actor.aliases) if name_key(n)))
+    """The actor's name keys, its name's first; computed once per occurrence, as every rule
+    reads them."""
+    return list(dict.fromkeys(key for key in map(name_key, (actor.name, *actor.aliases)) if key))
 
 
 def _join_to_canonical(
-    groups: _Groups, canonical: Sequence[CanonicalActor], occurrences: Sequence[Occurrence]
+    groups: _Groups, canonical: Sequence[CanonicalActor], keys: Sequence[list[str]]
 ) -> None:
+    """Rule 1: `keys[i]` are occurrence i's name keys."""
     owner: dict[str, int] = {}
     for index, entry in enumerate(canonical):
         for name in (entry.name, *entry.aliases):
             owner.setdefault(name_key(name), index)
     base = len(canonical)
     for pass_aliases in (False, True):
-        for position, occurrence in enumerate(occurrences):
-            keys = _keys(occurrence.actor)
-            for key in keys[1:] if pass_aliases else keys[:1]:
+        for position, names in enumerate(keys):
+            for key in names[1:] if pass_aliases else names[:1]:
                 if key in owner:
                     groups.join(owner[key], base + position)
                     break
 
 
-def _join_shared_names(groups: _Groups, occurrences: Sequence[Occurrence]) -> None:
+def _join_shared_names(groups: _Groups, keys: Sequence[list[str]]) -> None:
+    """Rule 2: `keys[i]` are occurrence i's name keys."""
     first_with: dict[str, int] = {}
     base = groups.canonical
-    for position, occurrence in enumerate(occurrences):
-        for key in _keys(occurrence.actor):
+    for position, names in enumerate(keys):
+        for key in names:
             groups.join(first_with.setdefault(key, base + position), base + position)
 
 
 def _join_surnames(
-    groups: _Groups, canonical: Sequence[CanonicalActor], occurrences: Sequence[Occurrence]
+    groups: _Groups,
+    canonical: Sequence[CanonicalActor],
+    occurrences: Sequence[Occurrence],
+    keys: Sequence[list[str]],
 ) -> None:
     """Join a person's unexplained short name to the one person whose longer name ends with it.
 
@@ -164,7 +171,7 @@ def _join_surnames(
         names[index] = {name_key(n) for n in (entry.name, *entry.aliases)}
     for position, occurrence in enumerate(occurrences):
         root = groups.find(len(canonical) + position)
-        names.setdefault(root, set()).update(_keys(occurrence.actor))
+        names.setdefault(root, set()).update(keys[position])
         kinds.setdefault(root, []).append(occurrence.actor.kind)
     people = sorted(
         root

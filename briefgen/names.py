@@ -25,9 +25,11 @@ def name_key(name: str) -> str:
     """A comparison key for names: case, accents and spacing do not tell two actors apart.
 
     Cached: assembling a site compares the same few thousand names hundreds of thousands of
-    times.
+    times. ASCII text, most of it, has no accent to take off and skips the decomposition.
     """
-    letters = unicodedata.normalize("NFKD", name.casefold()).translate(_WITHOUT_COMBINING)
+    letters = name.casefold()
+    if not letters.isascii():
+        letters = unicodedata.normalize("NFKD", letters).translate(_WITHOUT_COMBINING)
     return " ".join(_NAME_PUNCTUATION.sub(" ", letters).split())
 
 

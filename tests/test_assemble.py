@@ -125,3 +125,75 @@ def test_site_lists_briefings_newest_first_and_groups_tags(tmp_path: Path) -> No
         ("otan", ("new", "old")),
         ("russie", ("old",)),
     ]
+
+
+def _mentioned(name: str, text: str, kind: str = "person") -> Actor:
+    """An actor with a mention at each place `text` writes `name`."""
+    starts = [i for i in range(len(text)) if text.startswith(name, i)]
+    mentions = tuple(Mention(i, i + len(name), name) for i in starts)
+    return Actor(name, kind, mentions=mentions)  # type: ignore[arg-type]
+
+
+def _timeline(tmp_path: Path, *briefings: Briefing) -> dict[str, list[str]]:
+    """The names of the actors of each timeline event, by the event's description."""
+    site = assemble_site(SiteConfig(root=tmp_path, title="t"), briefings)
+    return {e.event.event: [a.name for a in e.actors] for e in site.timeline}
+
+
+def test_an_event_involves_the_actors_mentioned_in_its_sentence_and_no_others(
+    tmp_path: Path,
+) -> None:
+    text = "Biden a appelé Poutine le 10 janvier. Macron attend le 12 janvier."
+    call = DatedEvent("2022-01-10", "date", "l'appel", "10 janvier", 26, 36)
+    wait = DatedEvent("2022-01-12", "date", "l'attente", "12 janvier", 55, 65)
+    actors = tuple(_mentioned(name, text) for name in ("Biden", "Poutine", "Macron"))
+    briefing = _briefing(article_text=text, actors=actors, dates=(call, wait))
+    assert _timeline(tmp_path, briefing) == {
+        "l'appel": ["Biden", "Poutine"],
+        "l'attente": ["Macron"],
+    }
+
+
+def test_an_event_involves_the_actors_its_description_names_as_whole_words(
+    tmp_path: Path,
+) -> None:
+    actors = (
+        Actor("Élysée", "organization"),
+        Actor("Bide", "person"),
+        Actor("Kyiv", "place", aliases=("Kiev",)),
+    )
+    summit = DatedEvent("2022-02-07", "date", "Sommet de l'ELYSEE avec Biden à KIEV")
+    briefing = _briefing(actors=actors, dates=(summit,))
+    assert _timeline(tmp_path, briefing) == {summit.event: ["Élysée", "Kyiv"]}
+
+
+def test_an_event_names_each_actor_once_in_the_order_the_briefing_first_involves_it(
+    tmp_path: Path,
+) -> None:
+    text = "Poutine hésite. Macron a reçu Vladimir Poutine le 7 février."
+    visit = DatedEvent("2022-02-07", "date", "la visite", "7 février", 50, 59)
+    putin = Actor("Poutine", "person", mentions=(Mention(0, 7, "Poutine"),))
+    actors = (putin, *(_mentioned(name, text) for name in ("Macron", "Vladimir Poutine")))
+    briefing = _briefing(article_text=text, actors=actors, dates=(visit,))
+    # "Poutine" (first in the list, but mentioned in another sentence) and "Vladimir Poutine"
+    # are one page, which comes after Macron's as Macron is listed before "Vladimir Poutine".
+    assert _timeline(tmp_path, briefing) == {"la visite": ["Macron", "Vladimir Poutine"]}
+
+
+def test_an_actor_lists_eight_companions_those_it_shares_most_briefings_with_first(
+    tmp_path: Path,
+) -> None:
+    others = [f"Acteur {letter}" for letter in "KJIHGFEDCB"]
+    casts = [("A", others[0]), ("A", others[0]), ("A", others[0], others[1]), ("A", others[1])]
+    casts += [("A", other) for other in others[2:]]
+    briefings = [
+        _briefing(f"b{i}", actors=tuple(Actor(name, "person") for name in cast))
+        for i, cast in enumerate(casts)
+    ]
+    site = assemble_site(SiteConfig(root=tmp_path, title="t"), briefings)
+    actor = next(a for a in site.actors if a.name == "A")
+    assert [(c.actor.name, c.briefings) for c in actor.companions] == [
+        ("Acteur K", 3),
+        ("Acteur J", 2),
+        *((f"Acteur {letter}", 1) for letter in "BCDEFG"),
+    ]
