@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote
@@ -203,11 +204,14 @@ class Renderer:
             "labels": catalogue.labels(site.config.language),
         }
         out = _Output(sink)
-        self._render_pages(pages, every_page, theme, site.config.root, problems, out)
-        out.add_all(static_assets(theme))
-        out.add_all(actor_image_files(site))
-        out.add_all(json_exports(site, links, layout, self._file))
-        out.add_all(self._search.files(site_documents(site, links)))
+
+        def other_files() -> None:
+            out.add_all(static_assets(theme))
+            out.add_all(actor_image_files(site))
+            out.add_all(json_exports(site, links, layout, self._file))
+            out.add_all(self._search.files(site_documents(site, links)))
+
+        self._render_pages(pages, every_page, theme, site.config.root, problems, out, other_files)
         feeds, feed_problems = site_files(site, sorted(out.names), self._file)
         out.add_all(feeds)
         self._files.sweep()
@@ -224,12 +228,14 @@ class Renderer:
         root: Path,
         problems: list[Problem],
         out: _Output,
+        meanwhile: Callable[[], None],
     ) -> None:
         """Every page to `out`, made anew or kept from the previous output; the warnings of
-        their making go to `problems`. A theme error on any page fails the build, naming each."""
+        their making go to `problems`. A theme error on any page fails the build, naming each.
+        `meanwhile` is other work, done while a forked worker renders pages."""
         errors: list[Problem] = []
         make = functools.partial(self._page_outcome, every_page=every_page, theme=theme, root=root)
-        for outcome in self._outcomes(pages, make, out):
+        for outcome in self._outcomes(pages, make, out, meanwhile):
             if outcome.error is not None:
                 errors.append(outcome.error)
                 continue
@@ -248,25 +254,35 @@ class Renderer:
         self._pages.sweep()
 
     def _outcomes(
-        self, pages: Sequence[Page], make: Callable[[Page], PageOutcome], out: _Output
+        self,
+        pages: Sequence[Page],
+        make: Callable[[Page], PageOutcome],
+        out: _Output,
+        meanwhile: Callable[[], None],
     ) -> Iterable[PageOutcome]:
-        """`make` of every page, in order: with `parallel`, half of them in a forked process
-        (it starts with this process's memory: the site, the theme, the compiled templates),
-        which hands its pages to the sink itself rather than sending them back."""
+        """`make` of every page, in order, after `meanwhile`.
+
+        With `parallel`, a forked worker (it starts with this process's memory: the site, the
+        theme, the compiled templates) renders pages while this process does `meanwhile`, then
+        both take the remaining pages a few at a time, so that neither waits for the other. The
+        worker hands its pages to the sink itself rather than sending them back.
+        """
         if not self._parallel or len(pages) < PARALLEL_PAGES or cores() < 2 or not can_fork():
+            meanwhile()
             return map(make, pages)  # one at a time: each goes to the sink before the next
+        context = get_context("fork")
+        take = functools.partial(_next_chunk, context.Value("i", 0), len(pages))
         global _FORKED_SHARE  # how the forked worker finds its share
-        _FORKED_SHARE = functools.partial(_made_share, make, pages[1::2], out.sink)
+        _FORKED_SHARE = functools.partial(_made_share, make, pages, out.sink, take)
         try:
-            with ProcessPoolExecutor(1, mp_context=get_context("fork")) as pool:
+            with ProcessPoolExecutor(1, mp_context=context) as pool:
                 theirs = pool.submit(_forked_share)
-                mine = _made_share(make, pages[0::2], out.sink)
-                other = theirs.result()
+                meanwhile()
+                mine = _made_share(make, pages, out.sink, take)
+                outcomes = dict([*mine, *theirs.result()])
         finally:
             _FORKED_SHARE = None
-        outcomes = [*mine, *other]
-        outcomes[0::2], outcomes[1::2] = mine, other
-        return outcomes
+        return [outcomes[index] for index in range(len(pages))]
 
     def _page_outcome(
         self, page: Page, *, every_page: Mapping[str, Any], theme: Theme, root: Path
@@ -365,27 +381,43 @@ class PageOutcome:
     error: Problem | None = None
 
 
-_FORKED_SHARE: Callable[[], list[PageOutcome]] | None = None
+#: How many pages each process takes at a time when two render.
+CHUNK_PAGES = 8
+
+Share = list[tuple[int, PageOutcome]]
+_FORKED_SHARE: Callable[[], Share] | None = None
 
 
-def _forked_share() -> list[PageOutcome]:
-    """Runs in the forked worker: the share of the pages the parent set aside for it."""
+def _forked_share() -> Share:
+    """Runs in the forked worker: its share of the pages the parent set aside."""
     assert _FORKED_SHARE is not None
     return _FORKED_SHARE()
 
 
+def _next_chunk(taken: Synchronized[int], total: int) -> range:
+    """The indices of the next few pages no process has taken yet (empty when none is left)."""
+    with taken.get_lock():
+        start = taken.value
+        taken.value = min(start + CHUNK_PAGES, total)
+    return range(start, min(start + CHUNK_PAGES, total))
+
+
 def _made_share(
-    make: Callable[[Page], PageOutcome], pages: Sequence[Page], sink: FileSink | None
-) -> list[PageOutcome]:
-    """`make` of each page; with a sink, each page goes to it as soon as it is made, and its
-    outcome keeps no bytes (a forked worker sends back only outcomes)."""
+    make: Callable[[Page], PageOutcome],
+    pages: Sequence[Page],
+    sink: FileSink | None,
+    take: Callable[[], range],
+) -> Share:
+    """`make` of each page `take` gives, by index; with a sink, each page goes to it as soon as
+    it is made, and its outcome keeps no bytes (a forked worker sends back only outcomes)."""
     outcomes = []
-    for page in pages:
-        outcome = make(page)
-        if sink is not None and outcome.html is not None:
-            sink(outcome.path, outcome.html)
-            outcome = dataclasses.replace(outcome, html=None)
-        outcomes.append(outcome)
+    while chunk := take():
+        for index in chunk:
+            outcome = make(pages[index])
+            if sink is not None and outcome.html is not None:
+                sink(outcome.path, outcome.html)
+                outcome = dataclasses.replace(outcome, html=None)
+            outcomes.append((index, outcome))
     return outcomes
 
 
