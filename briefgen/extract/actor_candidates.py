@@ -22,10 +22,12 @@ from briefgen.model import ActorKind
 #: How sure a candidate's kind is, weakest first.
 UNKNOWN, CONTEXT, SHAPE, PERSON_CUE, KNOWN = range(5)
 
-#: A capitalised word; a circumflex between letters is a misread accent ("Lann^ion"), kept in.
+#: A capitalised word ("U.S." or a name); a circumflex between letters is a misread accent
+#: ("Lann^ion"), kept in. The pattern opens with the capital itself, not a look-behind, so that
+#: the regex engine skips straight from one capital to the next.
 _TOKEN = re.compile(
-    rf"(?<![^\W_])(?:(?:[{UPPER}]\.){{2,}}"
-    rf"|[{UPPER}][^\W_]*(?:\^[^\W_]+)*(?:&[{UPPER}][^\W_]*)*(?:['\u2019][{UPPER}][^\W_]*)?"
+    rf"[{UPPER}](?<![^\W_].)(?:\.(?:[{UPPER}]\.)+"
+    rf"|[^\W_]*(?:\^[^\W_]+)*(?:&[{UPPER}][^\W_]*)*(?:['\u2019][{UPPER}][^\W_]*)?"
     rf"(?:[-\u2010][^\W_]+)*)"
 )
 _ACRONYM = re.compile(rf"[{UPPER}]{{2,}}|(?:[{UPPER}]\.){{2,}}")
@@ -65,18 +67,21 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class _Scan:
-    """One text being scanned: its capitalised tokens and memos of the per-token answers."""
+    """One text being scanned: its capitalised tokens, each token's word and folded word (read
+    many times per token, so cut and folded once), and memos of the per-token answers."""
 
     text: str
     lexicon: ActorLexicon
     tokens: list[tuple[int, int]]
     sentence_starts: frozenset[int]
+    words: list[str] = field(default_factory=list)
+    folded: list[str] = field(default_factory=list)
     group_ends: dict[int, int] = field(default_factory=dict)
     separators: dict[int, bool] = field(default_factory=dict)
 
-    def word(self, index: int) -> str:
-        start, end = self.tokens[index]
-        return self.text[start:end]
+    def __post_init__(self) -> None:
+        self.words.extend(self.text[start:end] for start, end in self.tokens)
+        self.folded.extend(map(fold, self.words))
 
 
 def find_candidates(
@@ -124,21 +129,30 @@ def _tokens(text: str, lexicon: ActorLexicon) -> list[tuple[int, int]]:
     for match in _TOKEN.finditer(text):
         start, end = match.span()
         word = match.group()
-        apostrophe = max(word.find("'"), word.find("\u2019"))
-        if apostrophe > 0 and fold(word[:apostrophe]) in lexicon.elisions:
-            start += apostrophe + 1
+        # Most words have no apostrophe and no hyphen: they skip the slower checks.
+        if "'" in word or "\u2019" in word:
+            apostrophe = max(word.find("'"), word.find("\u2019"))
+            if apostrophe > 0 and fold(word[:apostrophe]) in lexicon.elisions:
+                start += apostrophe + 1
         if _inside_word(text, start, lexicon):
             continue
-        while "-" in text[start:end]:
-            head, _, tail = text[start:end].rpartition("-")
-            if not tail.islower():
-                break
-            end = start + len(head)
+        if "-" in word:
+            end = _without_lowercase_tail(text, start, end)
         if text.startswith(".", end) and fold(text[start : end + 1]) in lexicon.abbreviations:
             end += 1
         if start < end:
             tokens.append((start, end))
     return tokens
+
+
+def _without_lowercase_tail(text: str, start: int, end: int) -> int:
+    """Where the word `text[start:end]` ends without its lower-case hyphenated tail."""
+    while "-" in text[start:end]:
+        head, _, tail = text[start:end].rpartition("-")
+        if not tail.islower():
+            break
+        end = start + len(head)
+    return end
 
 
 def _inside_word(text: str, start: int, lexicon: ActorLexicon) -> bool:
@@ -155,7 +169,7 @@ def _inside_word(text: str, start: int, lexicon: ActorLexicon) -> bool:
 def _candidate_at(scan: _Scan, index: int, candidates: list[Candidate]) -> int:
     """Read the name (if any) that starts at token `index`; return the next token to read."""
     start = scan.tokens[index][0]
-    phrase = _phrase_at(scan, start, scan.word(index))
+    phrase = _phrase_at(scan, start, scan.words[index])
     if phrase is not None and (phrase.entry is not None or _is_fixed_phrase(phrase)):
         begin = start - phrase.anchor_offset
         finish = begin + len(phrase.text)
@@ -224,20 +238,32 @@ def _known_candidate(
                 candidates.append(candidate)
             return last + 1
     text = scan.text
-    before = words_before(text, begin, scan.lexicon)
-    prefixed = _prefixed_kind(before, scan.lexicon)
-    if prefixed is not None and entry.kind in ("place", "country"):
-        kind, prefix_start = prefixed
-        candidates.append(Candidate(prefix_start, finish, text[prefix_start:finish], kind, SHAPE))
-        return after
-    honorific, role = title_before(before, text, scan.lexicon)
-    if entry.kind == "place" and (honorific or role):
-        candidates.append(
-            Candidate(begin, finish, text[begin:finish], "person", PERSON_CUE, role=role)
-        )
-        return after
+    # Only a place's or a country's name is read in its context: a known person's or
+    # organisation's stays what it is, and most known names are of those.
+    if entry.kind in ("place", "country"):
+        candidate = _place_in_context(scan, entry, span)
+        if candidate is not None:
+            candidates.append(candidate)
+            return after
     candidates.append(Candidate(begin, finish, text[begin:finish], entry.kind, KNOWN, entry.name))
     return after
+
+
+def _place_in_context(scan: _Scan, entry: Entry, span: tuple[int, int]) -> Candidate | None:
+    """A known place or country that its context makes something else: the name of a street or
+    a building ("rue de Paris"), or a person's after a title ("le colonel Denver")."""
+    text, (begin, finish) = scan.text, span
+    before = words_before(text, begin, scan.lexicon)
+    prefixed = _prefixed_kind(before, scan.lexicon)
+    if prefixed is not None:
+        kind, prefix_start = prefixed
+        return Candidate(prefix_start, finish, text[prefix_start:finish], kind, SHAPE)
+    if entry.kind != "place":
+        return None
+    honorific, role = title_before(before, text, scan.lexicon)
+    if honorific or role:
+        return Candidate(begin, finish, text[begin:finish], "person", PERSON_CUE, role=role)
+    return None
 
 
 def _is_separator(scan: _Scan, index: int) -> bool:
@@ -252,16 +278,16 @@ def _is_separator(scan: _Scan, index: int) -> bool:
 def _separates(scan: _Scan, index: int) -> bool:
     """See `_is_separator`; a word in capitals shaped like a place ("SAINT-NAZAIRE") stays a
     name even in a heading."""
-    word = fold(scan.word(index))
+    word = scan.folded[index]
     lexicon = scan.lexicon
     if _is_initial(scan, index):
         return False
     if word in lexicon.not_names or word in lexicon.stop_words:
         return True
-    if any(character.isdigit() for character in word):
+    if any(map(str.isdigit, word)):
         return True
     if not word.startswith(lexicon.place_token_prefixes) and (
-        _is_shouted(scan.word(index)) or _in_heading(scan, index)
+        _is_shouted(scan.words[index]) or _in_heading(scan, index)
     ):
         return True
     if word in lexicon.demonyms:
@@ -283,7 +309,7 @@ def _in_heading(scan: _Scan, index: int) -> bool:
     """A word in capitals next to another word in capitals is part of a heading or a notice
     ("PETITES ANNONCES", "FAITS DIVERS", "VENTE AUX ENCHÈRES"), not an acronym; known names
     in capitals ("TOULOUSE") are matched before this is asked."""
-    if not _is_capitals(scan.word(index), 2):
+    if not _is_capitals(scan.words[index], 2):
         return False
     start, end = scan.tokens[index]
     return any(
@@ -339,15 +365,15 @@ def _title_precedes_person(scan: _Scan, index: int) -> bool:
         return True
     if scan.text[scan.tokens[index][1] : scan.tokens[following][0]] != " ":
         return True
-    if _is_first_name(scan.word(following), scan.lexicon):
+    if _is_first_name(scan, following):
         return True
     last = _group_end(scan, following)
     return last == following and not _has_organization_word(scan, following, following)
 
 
-def _is_first_name(word: str, lexicon: ActorLexicon) -> bool:
-    """A capitalised (not all-capitals) word that is a first name: "Ana", but not "ANA"."""
-    return not word.isupper() and fold(word) in lexicon.first_names
+def _is_first_name(scan: _Scan, index: int) -> bool:
+    """Whether token `index` is a capitalised (not all-capitals) first name: "Ana", not "ANA"."""
+    return not scan.words[index].isupper() and scan.folded[index] in scan.lexicon.first_names
 
 
 def _joins(scan: _Scan, left: int, right: int) -> bool:
@@ -358,9 +384,10 @@ def _joins(scan: _Scan, left: int, right: int) -> bool:
         return True
     if right_start in scan.sentence_starts:
         return False
-    gap = scan.text[left_end:right_start]
-    if scan.lexicon.connector_gap.fullmatch(gap) is None:
+    # Matched in place: the text between two tokens is mostly long, and seldom a connector.
+    if scan.lexicon.connector_gap.fullmatch(scan.text, left_end, right_start) is None:
         return False
+    gap = scan.text[left_end:right_start]
     if gap == " " and _is_compound_place(scan, left):
         return False
     if fold(gap.strip()) in scan.lexicon.conjunctions:
@@ -368,13 +395,13 @@ def _joins(scan: _Scan, left: int, right: int) -> bool:
             return False
         last = _group_end(scan, right)
         return _has_organization_word(scan, last, last)
-    return not (_is_first_name(scan.word(right), scan.lexicon) and _ends_name(scan, left))
+    return not (_is_first_name(scan, right) and _ends_name(scan, left))
 
 
 def _is_compound_place(scan: _Scan, index: int) -> bool:
     """ "Saint-Georges", "Port-Louis": a place name joined by hyphens is whole; a capitalised
     word right after it starts another name ("quartier Saint-Georges Durand, commissaire")."""
-    word = fold(scan.word(index))
+    word = scan.folded[index]
     return "-" in word and word.startswith(scan.lexicon.place_token_prefixes)
 
 
@@ -404,13 +431,13 @@ def _group_end(scan: _Scan, index: int) -> int:
     while last + 1 < len(scan.tokens) and _joins(scan, last, last + 1):
         following = last + 1
         start = scan.tokens[following][0]
-        phrase = _phrase_at(scan, start, scan.word(following))
+        phrase = _phrase_at(scan, start, scan.words[following])
         if phrase is not None and _is_fixed_phrase(phrase):
             break
         if _is_separator(scan, following):
             break
         last = following
-        if fold(scan.word(following)) in scan.lexicon.demonyms and not (
+        if scan.folded[following] in scan.lexicon.demonyms and not (
             _demonym_opens_organization(scan, following)
         ):
             break
@@ -421,7 +448,7 @@ def _group_end(scan: _Scan, index: int) -> int:
 def _has_organization_word(scan: _Scan, first: int, last: int) -> bool:
     """Whether a token between `first` and `last` (inclusive) is an organisation word."""
     words = scan.lexicon.organization_words
-    return any(fold(scan.word(index)).rstrip(".") in words for index in range(first, last + 1))
+    return any(scan.folded[index].rstrip(".") in words for index in range(first, last + 1))
 
 
 def _unknown_candidate(scan: _Scan, first: int, last: int) -> Candidate | None:
@@ -470,7 +497,7 @@ def _is_subject(scan: _Scan, index: int) -> bool:
     take a determiner, as in French, a bare one is a name. Languages whose data file lists no
     such verbs never ask."""
     lexicon = scan.lexicon
-    if not lexicon.subject_verbs or fold(scan.word(index)) in lexicon.title_modifiers:
+    if not lexicon.subject_verbs or scan.folded[index] in lexicon.title_modifiers:
         return False
     end = scan.tokens[index][1]
     following = _word_after(scan.text, end)
@@ -490,15 +517,15 @@ def _is_not_a_name_alone(scan: _Scan, index: int) -> bool:
     sentence-opening word the text also writes in lower case ("Stock markets… the stock"); a
     word of one or two letters or without a vowel that is no acronym and no first name ("Ja",
     "Ic": misread letters), the first half of a word broken at a line's end ("Bre- tagne")."""
-    word = scan.word(index)
+    word = scan.words[index]
     if _NEVER_ALONE.fullmatch(word):
         return True
     misread = len(word) < _SHORTEST_NAME or _VOWEL.search(word) is None
-    if misread and not word.isupper() and not _is_first_name(word, scan.lexicon):
+    if misread and not word.isupper() and not _is_first_name(scan, index):
         return True
     if scan.text.startswith("- ", scan.tokens[index][1]):
         return True
-    folded = fold(word).rstrip(".")
+    folded = scan.folded[index].rstrip(".")
     lexicon = scan.lexicon
     if (folded,) in lexicon.titles:
         return True
@@ -525,14 +552,13 @@ def _opens_with_common_word(scan: _Scan, first: int) -> bool:
     start, end = scan.tokens[first]
     if not _opens_sentence(scan, start) or scan.text[end : scan.tokens[first + 1][0]] == " ":
         return False
-    word = scan.word(first)
-    folded = fold(word)
+    folded = scan.folded[first]
     lexicon = scan.lexicon
     return not (
-        word.isupper()
+        scan.words[first].isupper()
         or folded in lexicon.organization_words
         or folded in lexicon.place_words
-        or _is_first_name(word, lexicon)
+        or _is_first_name(scan, first)
     )
 
 
@@ -589,6 +615,10 @@ def _prefixed_kind(before: list[Word], lexicon: ActorLexicon) -> tuple[ActorKind
         and before[position - 1][2] in lexicon.prefix_links
     ):
         position -= 1
+    # Every prefix ends with the word right before the name (or its link word): most words
+    # there end none, and no prefix needs to be looked up.
+    if position == 0 or before[position - 1][2] not in lexicon.prefix_ends:
+        return None
     for size in range(min(3, position), 0, -1):
         words = tuple(word for _, _, word in before[position - size : position])
         if words in lexicon.place_prefixes:
@@ -604,8 +634,8 @@ def _kind_from_shape(scan: _Scan, first: int, last: int) -> tuple[ActorKind, int
     language's kind for a bare name otherwise, with no evidence (the merge may still overrule
     it)."""
     lexicon = scan.lexicon
-    words = [scan.word(index) for index in range(first, last + 1)]
-    folded = [fold(word).rstrip(".") for word in words]
+    words = [scan.words[index] for index in range(first, last + 1)]
+    folded = [scan.folded[index].rstrip(".") for index in range(first, last + 1)]
     for head in (folded[-1].rsplit("-", 1)[-1], folded[0].split("-", 1)[0]):
         if head in lexicon.organization_words:
             return "organization", SHAPE
@@ -615,7 +645,7 @@ def _kind_from_shape(scan: _Scan, first: int, last: int) -> tuple[ActorKind, int
         return "organization", SHAPE
     if folded[0].startswith(lexicon.place_token_prefixes):
         return "place", SHAPE
-    if _is_first_name(words[0], lexicon):
+    if _is_first_name(scan, first):
         return "person", SHAPE if len(words) > 1 else CONTEXT
     if len(words) > 1 and _is_initial(scan, first):
         return "person", SHAPE
@@ -658,6 +688,6 @@ def _followed_by_place(scan: _Scan, last: int) -> bool:
     start = scan.tokens[following][0]
     if scan.text[scan.tokens[last][1] : start] != ", ":
         return False
-    phrase = _phrase_at(scan, start, scan.word(following))
+    phrase = _phrase_at(scan, start, scan.words[following])
     entry = phrase.entry if phrase is not None else None
     return entry is not None and entry.kind in ("place", "country")

@@ -107,6 +107,7 @@ class ActorLexicon:
     place_token_prefixes: tuple[str, ...]
     place_prefixes: frozenset[tuple[str, ...]]
     organization_prefixes: frozenset[tuple[str, ...]]
+    prefix_ends: frozenset[str]
     prefix_links: frozenset[str]
     connector_gap: re.Pattern[str]
     dateline: re.Pattern[str]
@@ -132,6 +133,8 @@ def actor_lexicon(lang: str) -> ActorLexicon:
     conjunctions = frozenset(fold(word) for word in _strings(cues, "conjunctions"))
     known = _known_actors(lang, gazetteer, first_names)
     honorifics = _strings(cues, "honorifics")
+    place_prefixes = _word_tuples(cues, "place_prefixes", elisions)
+    organization_prefixes = _word_tuples(cues, "organization_prefixes", elisions)
     return ActorLexicon(
         phrases=_phrase_index(
             known,
@@ -166,8 +169,11 @@ def actor_lexicon(lang: str) -> ActorLexicon:
         person_nouns=frozenset(fold(word) for word in _strings(cues, "person_nouns")),
         subject_verbs=frozenset(fold(word) for word in _strings(cues, "subject_verbs")),
         place_token_prefixes=tuple(fold(word) for word in _strings(cues, "place_token_prefixes")),
-        place_prefixes=_word_tuples(cues, "place_prefixes", elisions),
-        organization_prefixes=_word_tuples(cues, "organization_prefixes", elisions),
+        place_prefixes=place_prefixes,
+        organization_prefixes=organization_prefixes,
+        prefix_ends=frozenset(
+            prefix[-1] for prefix in place_prefixes | organization_prefixes if prefix
+        ),
         prefix_links=frozenset(
             word
             for connector in _strings(cues, "connectors")

@@ -34,8 +34,10 @@ def title_before(words: list[Word], text: str, lexicon: ActorLexicon) -> tuple[b
     """Whether an honorific ends `words` (the words right before a name), and the title stated
     there, if any: "le secrétaire d'État américain Antony Blinken" → "secrétaire d'État
     américain"."""
+    if not words:
+        return False, ""
     last = len(words) - 1
-    honorific = last >= 0 and words[last][2] in lexicon.honorifics
+    honorific = words[last][2] in lexicon.honorifics
     if honorific:
         last -= 1
     title = _title_with_modifiers(words, last, text, lexicon)
@@ -81,8 +83,8 @@ def words_before(text: str, start: int, lexicon: ActorLexicon) -> list[Word]:
             break
         begin = text.rfind(" ", floor, end) + 1
         raw = text[begin:end]
-        other_break = max(raw.rfind("\n"), raw.rfind("\u00a0"), raw.rfind("\t"))
-        if other_break >= 0:
+        if "\n" in raw or "\u00a0" in raw or "\t" in raw:
+            other_break = max(raw.rfind("\n"), raw.rfind("\u00a0"), raw.rfind("\t"))
             begin += other_break + 1
             raw = raw[other_break + 1 :]
         if (begin == floor > 0) or raw[-1] in _CLAUSE_END or (raw[-1] == "." and len(raw) > 4):

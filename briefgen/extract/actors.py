@@ -32,31 +32,41 @@ _MIN_INITIALS = 2
 class _Cluster:
     """The candidates merged so far into one actor (mutable while merging, then frozen).
 
-    `longest` is its longest name, fixed when the cluster is built: merging only ever adds
-    shorter forms to it.
+    `longest` is its longest name (`words`, split), fixed when the cluster is built: merging
+    only ever adds shorter forms to it. What the merge asks of a cluster again and again (its
+    canonical name, kind, evidence and first mention) is worked out once, and again only when
+    the cluster takes in another (`absorb`).
     """
 
     key: str
     candidates: list[Candidate] = field(default_factory=list)
     longest: str = ""
+    words: list[str] = field(default_factory=list)
+    canonical: str = ""
+    evidence: int = 0
+    kind: ActorKind = "organization"
+    first: int = 0
 
-    @property
-    def canonical(self) -> str:
-        return next((c.canonical for c in self.candidates if c.canonical), "")
+    def settle(self) -> None:
+        """Fix `longest` and `words`, once all the cluster's own spellings are in."""
+        names = (candidate.text for candidate in self.candidates)
+        self.longest = max(names, key=lambda name: (name.count(" "), len(name)))
+        self.words = self.longest.split()
+        self._summarise()
 
-    @property
-    def evidence(self) -> int:
-        return max(candidate.evidence for candidate in self.candidates)
+    def absorb(self, other: _Cluster) -> None:
+        """Take in the mentions of `other`, a short form of this actor."""
+        self.candidates.extend(other.candidates)
+        self.candidates.sort(key=lambda candidate: candidate.start)
+        self._summarise()
 
-    @property
-    def kind(self) -> ActorKind:
-        """The kind of the surest mention; among equally sure ones, the longest name's."""
-        surest = max(self.candidates, key=lambda c: (c.evidence, len(c.text.split())))
-        return surest.kind
-
-    @property
-    def first(self) -> int:
-        return self.candidates[0].start
+    def _summarise(self) -> None:
+        candidates = self.candidates
+        self.canonical = next((c.canonical for c in candidates if c.canonical), "")
+        self.evidence = max(candidate.evidence for candidate in candidates)
+        # The kind of the surest mention; among equally sure ones, the longest name's.
+        self.kind = max(candidates, key=lambda c: (c.evidence, len(c.text.split()))).kind
+        self.first = candidates[0].start
 
 
 def find_actors(text: str, lang: str, sentences: list[tuple[int, int]]) -> list[Actor]:
@@ -79,8 +89,7 @@ def _clusters_by_name(candidates: Iterable[Candidate]) -> list[_Cluster]:
         key = candidate.canonical or fold(candidate.text)
         clusters.setdefault(key, _Cluster(key)).candidates.append(candidate)
     for cluster in clusters.values():
-        names = (candidate.text for candidate in cluster.candidates)
-        cluster.longest = max(names, key=lambda name: (name.count(" "), len(name)))
+        cluster.settle()
     return list(clusters.values())
 
 
@@ -88,13 +97,12 @@ def _merge_short_forms(clusters: list[_Cluster], text: str) -> list[_Cluster]:
     """Fold each short form into the longer name it stands for, if the text has one."""
     spelled_out = _spelled_out_acronyms(clusters, text)
     merged: list[_Cluster] = []
-    for cluster in sorted(clusters, key=lambda c: -len(c.longest.split())):
+    for cluster in sorted(clusters, key=lambda c: -len(c.words)):
         target = spelled_out.get(cluster.key) or _longer_form(cluster, merged)
         if target is None or target is cluster:
             merged.append(cluster)
         else:
-            target.candidates.extend(cluster.candidates)
-            target.candidates.sort(key=lambda candidate: candidate.start)
+            target.absorb(cluster)
     return sorted(merged, key=lambda cluster: cluster.first)
 
 
@@ -122,11 +130,11 @@ def _longer_form(cluster: _Cluster, longer: list[_Cluster]) -> _Cluster | None:
     an organisation's first words ("Northrop" → "Northrop Grumman"), its initials ("GAO")."""
     if cluster.canonical:
         return None
-    words = cluster.longest.split()
+    words = cluster.words
     matches = [
         other
         for other in longer
-        if len(other.longest.split()) > len(words) and _stands_for(cluster, words, other)
+        if len(other.words) > len(words) and _stands_for(cluster, words, other)
     ]
     if not matches:
         return None
@@ -136,7 +144,7 @@ def _longer_form(cluster: _Cluster, longer: list[_Cluster]) -> _Cluster | None:
 def _stands_for(cluster: _Cluster, words: list[str], other: _Cluster) -> bool:
     """Whether the short form `cluster` (its name split in `words`) names `other`; a surname
     that only its context made a place ("les propos de Macron") still joins the person."""
-    other_words = other.longest.split()
+    other_words = other.words
     kind = other.kind
     if kind == "person":
         introduced = other.first < cluster.first or cluster.evidence == PERSON_CUE

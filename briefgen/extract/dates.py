@@ -38,7 +38,16 @@ EVENT_WORDS = 6
 EVENT_LIMIT = 160
 #: Between a time and the day written just after it ("16:15 UTC, June 1st", "0 h 40, jeudi").
 _TIME_THEN_DAY = re.compile(r"[\s,]{1,3}")
-_CLAUSE_BREAK = re.compile(r"\s*(?:[;:()]|,(?=\s)|\s[\u2013\u2014-](?=\s))\s*")
+#: Where a clause ends: a semicolon, a colon, a bracket, or a comma or a dash before a space,
+#: with the white space around it. It finds what `\s*(?:[;:()]|,(?=\s)|\s[–—-](?=\s))\s*`
+#: finds, written so that a match opens with the one character it must open with (white space
+#: or the mark, then checked by a look-behind): the regex engine then skips from one such
+#: character to the next instead of trying every position of the sentence.
+_CLAUSE_BREAK = re.compile(
+    r"[\s;:(),]"
+    r"(?:(?<=\s)(?:\s*(?:[;:()]|,(?=\s)|\s[\u2013\u2014-](?=\s))|[\u2013\u2014-](?=\s))"
+    r"|(?<=[;:()])|(?<=,)(?=\s))\s*"
+)
 _EDGE_JUNK = " ,;:.!?\"'«»“”()\u2013\u2014-"
 _PAIRS = (("(", ")"), ("«", "»"), ("“", "”"))
 
@@ -65,15 +74,16 @@ def _readings(
     compiled = grammar(lang)
     readings: list[tuple[int, int, Reading]] = []
     anchor, anchor_sentence = published, -ANCHOR_REACH - 1
-    for rule, found in compiled.matches(article.text):
+    # A match that dates nothing (an amount, an age) is left out: it could only have put the
+    # anchor back to the publication date, which the next match does as well when it is due.
+    for resolve, found in compiled.matches(article.text):
         start, end = found.span()
         sentence = article.sentence_index(start)
         if sentence - anchor_sentence > ANCHOR_REACH:
             anchor = published
-        tense = functools.partial(
-            tense_at, compiled.lexicon, article.text, article.sentence(start), start, end
-        )
-        reading = rule.resolve(found, Context(published, anchor, compiled.lexicon, tense))
+        # Most rules never ask for the tense: it is only worked out when asked.
+        tense = functools.partial(article.tense_at, compiled.lexicon, start, end)
+        reading = resolve(found, Context(published, anchor, compiled.lexicon, tense))
         if reading is None:
             continue
         if reading.day is not None:
@@ -99,7 +109,9 @@ def tense_at(words: Lexicon, text: str, sentence: tuple[int, int], start: int, e
             if hit.end() <= start:
                 nearest = min(nearest, (start - hit.end(), direction))
             elif hit.start() >= end:
+                # Later hits of this marker are only farther: the rest is not read.
                 nearest = min(nearest, (hit.start() - end, direction))
+                break
     return nearest[1]
 
 
@@ -135,10 +147,17 @@ class _Article:
 
     def sentence(self, offset: int) -> tuple[int, int]:
         """The sentence around `offset`; the offset alone when the sentences miss it."""
-        index = self.sentence_index(offset)
+        return self._sentence_at(self.sentence_index(offset), offset)
+
+    def _sentence_at(self, index: int, offset: int) -> tuple[int, int]:
+        """`sentence(offset)`, given the index of the last sentence starting at or before it."""
         if index >= 0 and offset < self.sentences[index][1]:
             return self.sentences[index]
         return (offset, offset)
+
+    def tense_at(self, words: Lexicon, start: int, end: int) -> int:
+        """`tense_at` for the expression at `start`..`end` in its sentence."""
+        return tense_at(words, self.text, self.sentence(start), start, end)
 
     def event(self, start: int, end: int) -> str:
         """The clause around `text[start:end]`, with its neighbours when it is too short to say
@@ -150,7 +169,7 @@ class _Article:
         )
         left = right = here
         # A date in brackets ("15h30 ET (2030 GMT)") belongs with what comes before it.
-        rightwards = self.text[: clauses[here][0]].rstrip()[-1:] != "("
+        rightwards = _last_visible(self.text, clauses[here][0]) != "("
         while self._words(clauses[left][0], clauses[right][1]) < EVENT_WORDS:
             if right + 1 < len(clauses) and (rightwards or left == 0):
                 right += 1
@@ -161,16 +180,23 @@ class _Article:
         return _one_line(self.text, clauses[left][0], clauses[right][1], start)
 
     def clauses(self, start: int, end: int) -> list[tuple[int, int]]:
-        first, last = self.sentence(start)
+        index = self.sentence_index(start)
+        first, last = self._sentence_at(index, start)
         if first == last:
             return [(start, end)]
-        index = self.sentence_index(start)
         if index not in self._clauses:
             self._clauses[index] = _clauses(self.text, first, last)
         return self._clauses[index]
 
     def _words(self, start: int, end: int) -> int:
         return len(self.text[start:end].split())
+
+
+def _last_visible(text: str, end: int) -> str:
+    """The last character before `end` that is not white space ("" when there is none)."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return text[end - 1] if end > 0 else ""
 
 
 def _clauses(text: str, first: int, last: int) -> list[tuple[int, int]]:

@@ -76,7 +76,8 @@ def find_quotes(text: str, lang: str, actors: list[Actor]) -> list[Quote]:
 
 
 def quotation_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the words inside each outermost pair of quotation marks.
+    """(start, end) of the words inside each outermost pair of quotation marks, in text order
+    and never overlapping.
 
     A straight quote opens after a space or an opening bracket and before a word, and closes
     otherwise; a quotation inside another one stays part of it; a quotation left open ends at
@@ -145,6 +146,7 @@ def find_key_facts(
     wanted = min(MAX_FACTS, max(MIN_FACTS, round(len(statements) / _SENTENCES_PER_FACT)))
     quoted = quotation_spans(text)
     score = _Scorer(text, actors, dates, quoted)
+    vocabulary = _Vocabulary(text)
     lead, *rest = statements
     ranked = [lead, *sorted(rest, key=lambda s: (-score(s), s[0]))]
     chosen: list[tuple[int, int]] = []
@@ -152,7 +154,7 @@ def find_key_facts(
         if len(chosen) == wanted:
             break
         worth_telling = score(sentence) > 0 or sentence is lead
-        if worth_telling and not any(_repeats(text, sentence, other) for other in chosen):
+        if worth_telling and not any(vocabulary.repeats(sentence, other) for other in chosen):
             chosen.append(sentence)
     return [KeyFact(_one_line(text, s, language), s[0], s[1]) for s in chosen]
 
@@ -161,7 +163,9 @@ def _statements(text: str, sentences: Iterable[tuple[int, int]]) -> list[tuple[i
     """The sentences, with a heading line (no final punctuation) split off its first sentence."""
     statements: list[tuple[int, int]] = []
     for start, end in sentences:
-        heading = _HEADING.match(text, start, end)
+        # A heading ends its line: a sentence without a line break needs no regex.
+        has_break = text.find("\n", start, end) >= 0
+        heading = _HEADING.match(text, start, end) if has_break else None
         if heading is not None and heading.end() < end:
             statements.append((start, heading.end() - 1))
             start = heading.end()
@@ -196,8 +200,10 @@ class _Scorer:
             for actor in actors
             for mention in actor.mentions
         )
+        self._mention_starts = [start for start, _, _ in self._mentions]
         self._dates = sorted(date.start for date in dates if date.start is not None)
         self._quoted = quoted
+        self._quote_ends = [end for _, end in quoted]
         self._cache: dict[tuple[int, int], float] = {}
 
     def __call__(self, sentence: tuple[int, int]) -> float:
@@ -207,21 +213,46 @@ class _Scorer:
         return score
 
     def _score(self, start: int, end: int) -> float:
-        first = bisect.bisect_left(self._mentions, (start,))
-        last = bisect.bisect_left(self._mentions, (end,))
+        first = bisect.bisect_left(self._mention_starts, start)
+        last = bisect.bisect_left(self._mention_starts, end)
         actors = {name: weight for _, weight, name in self._mentions[first:last]}
         dates = bisect.bisect_left(self._dates, end) - bisect.bisect_left(self._dates, start)
         numbers = len(_NUMBER.findall(self._text, start, end))
-        quoted = sum(max(0, min(end, b) - max(start, a)) for a, b in self._quoted)
-        share_quoted = quoted / max(1, end - start)
+        share_quoted = self._quoted_characters(start, end) / max(1, end - start)
         return sum(actors.values()) + 1.5 * dates + 0.75 * numbers - 4.0 * share_quoted
 
+    def _quoted_characters(self, start: int, end: int) -> int:
+        """How many characters of `start`..`end` are quoted. The quotations are in text order
+        and never overlap, so only those from the first one ending after `start` are read,
+        not all of them for every sentence."""
+        quoted = 0
+        for quote_start, quote_end in self._quoted[bisect.bisect_right(self._quote_ends, start) :]:
+            if quote_start >= end:
+                break
+            quoted += min(end, quote_end) - max(start, quote_start)
+        return quoted
 
-def _repeats(text: str, sentence: tuple[int, int], other: tuple[int, int]) -> bool:
-    """Whether two sentences share most of their words (the second repeats the first)."""
-    words = set(_WORD.findall(text[sentence[0] : sentence[1]].casefold()))
-    others = set(_WORD.findall(text[other[0] : other[1]].casefold()))
-    return bool(words and others) and len(words & others) / min(len(words), len(others)) > _REPEAT
+
+class _Vocabulary:
+    """The words of each sentence, read once: every candidate fact is compared with every
+    fact already chosen."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._words: dict[tuple[int, int], set[str]] = {}
+
+    def repeats(self, sentence: tuple[int, int], other: tuple[int, int]) -> bool:
+        """Whether two sentences share most of their words (the second repeats the first)."""
+        words, others = self._words_of(sentence), self._words_of(other)
+        shared = len(words & others)
+        return bool(words and others) and shared / min(len(words), len(others)) > _REPEAT
+
+    def _words_of(self, sentence: tuple[int, int]) -> set[str]:
+        words = self._words.get(sentence)
+        if words is None:
+            text = self._text[sentence[0] : sentence[1]].casefold()
+            words = self._words[sentence] = set(_WORD.findall(text))
+        return words
 
 
 def _one_line(text: str, sentence: tuple[int, int], language: _FactsLanguage) -> str:

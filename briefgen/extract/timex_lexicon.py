@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,8 +90,13 @@ _WORD_TABLES = (
 )
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(word: str) -> str:
-    """The lookup key of a word: lower case, straight apostrophe, no spaces or hyphens."""
+    """The lookup key of a word: lower case, straight apostrophe, no spaces or hyphens.
+
+    The words a rule matches come from the lexicon and recur in every article, so each is
+    folded once (a regex substitution) and then looked up.
+    """
     return _FOLD_DROP.sub("", word.lower().replace("\u2019", "'"))
 
 
@@ -137,9 +142,28 @@ class Lexicon:
     future_preposition: re.Pattern[str] | None
 
     def words_of(self, names: Iterable[str]) -> str:
-        """One alternation of the words of several lists and tables (fragments of those names)."""
-        return merged_alternation(
-            self.word_lists[name] for name in names if name in self.word_lists
+        """One regex for the words of several lists and tables, for a look-ahead that asks
+        whether any of them is here, not which one, at a place where a word may start.
+
+        Unlike the fragments (whose words are tried longest first, as a rule's match depends
+        on which one is taken), all the words share one trie, each with the end it needs
+        (`WORD_END` after a letter or digit), so that the regex engine reads a word's first
+        letters only once; and no word checks what comes before it.
+        """
+        words = [
+            (word, capitalised)
+            for name in names
+            if name in self.word_lists
+            for word, capitalised in _with_case(self.word_lists[name])
+        ]
+        if not words:
+            return NEVER
+        return _trie(
+            [
+                [_atom(char, keep_case) for char in word]
+                + ([WORD_END] if word[-1].isalnum() else [])
+                for word, keep_case in words
+            ]
         )
 
     def has(self, category: str, word: str | None) -> bool:
@@ -293,11 +317,9 @@ def merged_alternation(
     article fast.
     """
     tries: dict[tuple[bool, bool], list[list[str]]] = {}
-    for words, capitalised in groups:
-        for word in map(str, words):
-            keep_case = capitalised or (len(word) > 1 and word.isupper())
-            bounded = (start and word[0].isalnum(), word[-1].isalnum())
-            tries.setdefault(bounded, []).append([_atom(char, keep_case) for char in word])
+    for word, keep_case in (pair for group in groups for pair in _with_case(group)):
+        bounded = (start and word[0].isalnum(), word[-1].isalnum())
+        tries.setdefault(bounded, []).append([_atom(char, keep_case) for char in word])
     branches = [
         (r"(?<!\w)" if bounded_start else "") + _trie(atoms) + (end if bounded_end else "")
         for (bounded_start, bounded_end), atoms in sorted(tries.items(), reverse=True)
@@ -305,6 +327,14 @@ def merged_alternation(
     if not branches:
         return NEVER
     return "(?:" + "|".join(branches) + ")"
+
+
+def _with_case(group: tuple[Iterable[Any], bool]) -> Iterator[tuple[str, bool]]:
+    """Each word of a list with whether it keeps its case: all of them when the list is
+    `capitalised`, otherwise the words written in capitals (a zone such as ET)."""
+    words, capitalised = group
+    for word in map(str, words):
+        yield word, capitalised or (len(word) > 1 and word.isupper())
 
 
 def with_trailing_space(fragments: Mapping[str, str]) -> dict[str, str]:

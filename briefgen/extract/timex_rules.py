@@ -59,23 +59,27 @@ class Context:
 
 
 class Found:
-    """The match of one rule, read by group name; a group the rule lacks reads as None."""
+    """The match of one rule, read by group name; a group the rule lacks reads as None.
 
-    __slots__ = ("match",)
+    A resolver reads several groups, some of them more than once: they are all read at once.
+    """
+
+    __slots__ = ("_groups", "match")
 
     def __init__(self, match: re.Match[str]) -> None:
         self.match = match
+        self._groups = match.groupdict()
 
     def __getitem__(self, name: str) -> str | None:
-        return self.match.group(name) if name in self.match.re.groupindex else None
+        return self._groups.get(name)
 
     def has(self, *names: str) -> bool:
-        return any(self[name] is not None for name in names)
+        return any(self._groups.get(name) is not None for name in names)
 
     def span(self) -> tuple[int, int]:
         """The expression itself: the `span` group when the rule has one (prepositions such as
         "en 1962" stay outside), otherwise the whole match."""
-        if "span" in self.match.re.groupindex and self.match.start("span") >= 0:
+        if self._groups.get("span") is not None:
             return self.match.span("span")
         return self.match.span()
 
@@ -87,11 +91,12 @@ Resolve = Callable[[Found, Context], Reading | None]
 class Rule:
     """A pattern and how to read its matches; `opens` tells whether a match may start with a
     digit ("digit"), with anything else ("word"), or both ("either"), so that a position is
-    only offered to the rules that can start there."""
+    only offered to the rules that can start there. A rule without `resolve` only claims its
+    text ("10 000 soldats", "âgé de 54 ans"), so that no later rule reads a date in it."""
 
     name: str
     template: str
-    resolve: Resolve
+    resolve: Resolve | None
     opens: Literal["digit", "word", "either"] = "word"
 
 
@@ -151,36 +156,35 @@ PREFIX_REACH = 6
 class Grammar:
     """The rules of one language, compiled once.
 
-    `candidates` finds, cheaply, the places where an expression may start: a run of prefix
-    words ending at a head word or a digit. Only there are the rules tried, through one
-    alternation of all the rules that can start with a digit (`by_digit`) or with anything
-    else (`by_word`); these alternations keep no groups (hundreds of groups would slow every
-    step of the regex engine), so the rule that matched is matched again alone to read its
-    groups (`sources`, compiled on first use).
+    `scan` is one pattern searched through the text: a look-ahead that checks, cheaply, that an
+    expression may start here (a run of prefix words ending at a head word or a digit), then
+    one alternation of all the rules, each guarded by what it may start with (a digit, anything
+    else, or either). One search finds the next match of the first rule that matches, with no
+    Python step per position. The alternation keeps no groups (hundreds of groups would slow
+    every step of the regex engine), so the rule that matched is matched again alone to read
+    its groups (`sources`, compiled on first use).
     """
 
     lexicon: Lexicon
-    by_digit: re.Pattern[str]
-    by_word: re.Pattern[str]
+    scan: re.Pattern[str]
     rules: tuple[Rule, ...]
     sources: tuple[str, ...]
-    candidates: re.Pattern[str]
 
-    def matches(self, text: str) -> Iterator[tuple[Rule, Found]]:
-        """Each match of a rule in `text`, left to right, never overlapping."""
+    def matches(self, text: str) -> Iterator[tuple[Resolve, Found]]:
+        """Each match of a rule that may date something in `text`, with the rule's resolver,
+        left to right, never overlapping (nor overlapping the text other rules claim)."""
         position = 0
-        for candidate in self.candidates.finditer(text):
-            start = candidate.start()
-            if start < position:
+        while (match := self.scan.search(text, position)) is not None:
+            start = match.start()
+            # An empty match must not be found again at the same place.
+            position = max(match.end(), start + 1)
+            index = match.lastindex or 0
+            resolve = self.rules[index - 1].resolve
+            if resolve is None:
                 continue
-            scan = self.by_digit if text[start].isdecimal() else self.by_word
-            match = scan.match(text, start)
-            if match is not None:
-                index = match.lastindex or 0
-                position = match.end()
-                found = _rule_pattern(self.sources[index - 1]).match(text, start)
-                if found is not None:
-                    yield self.rules[index - 1], Found(found)
+            found = _rule_pattern(self.sources[index - 1]).match(text, start)
+            if found is not None:
+                yield resolve, Found(found)
 
 
 @functools.cache
@@ -188,45 +192,40 @@ def grammar(lang: str) -> Grammar:
     """The compiled grammar of `lang`, built once per process."""
     words = lexicon(lang)
     sources = tuple(_expand(rule.template, words.fragments) for rule in RULES)
-    branches = [
-        (rule.opens, f"({_UNNAMED.sub('(?:', source)})")
+    branches = "|".join(
+        f"({_OPENS[rule.opens]}{_UNNAMED.sub('(?:', source)})"
         for rule, source in zip(RULES, sources, strict=True)
-    ]
-    by_digit = [branch if opens != "word" else "((?!))" for opens, branch in branches]
-    by_word = [branch if opens != "digit" else "((?!))" for opens, branch in branches]
-    return Grammar(
-        words,
-        _compiled("|".join(by_digit)),
-        _compiled("|".join(by_word)),
-        RULES,
-        sources,
-        _candidates(words),
     )
+    scan = re.compile(rf"(?<!\w)(?={_expression_start(words)})(?:{branches})")
+    return Grammar(words, scan, RULES, sources)
 
 
+#: What a rule may start with, as a guard on its branch.
+_OPENS = {"digit": r"(?=\d)", "word": r"(?!\d)", "either": ""}
 _UNNAMED = re.compile(r"\(\?P<\w+>")
-
-
-def _compiled(alternatives: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w)(?:{alternatives})")
 
 
 @functools.cache
 def _rule_pattern(source: str) -> re.Pattern[str]:
-    return _compiled(source)
+    return re.compile(rf"(?<!\w)(?:{source})")
 
 
 def _expand(template: str, fragments: Mapping[str, str]) -> str:
     return re.sub(r"@(\w+)", lambda match: fragments[match.group(1)], template)
 
 
-def _candidates(words: Lexicon) -> re.Pattern[str]:
+def _expression_start(words: Lexicon) -> str:
+    """A run of prefix words ending at a head word or a digit, for the look-ahead of `scan`.
+
+    It only ever starts where a word may start, and each separator ends with a character that
+    is no letter or digit, so the words need no check of what comes before them (see
+    `Lexicon.words_of`)."""
     starting = words.words_of(STARTING_WORDS)
     linking = words.words_of(LINKING_WORDS)
     head = rf"(?:{words.words_of(HEAD_WORDS)}|\d|[$€£¥#]|['\u2019]\d)"
     separator = r"(?:\s+|(?<=['\u2019])\s*|[-\u2011]|,\s*)"
-    run = rf"{starting}{separator}(?:(?:{linking}){separator}){{0,{PREFIX_REACH - 1}}}"
-    return re.compile(rf"(?<!\w)(?=(?:{run})?{head})")
+    run = rf"{starting}{separator}(?:{linking}{separator}){{0,{PREFIX_REACH - 1}}}"
+    return rf"(?:{run})?{head}"
 
 
 # --- reading helpers ------------------------------------------------------------------------
@@ -287,10 +286,6 @@ def _count(found: Found, ctx: Context, name: str = "n") -> float | None:
 
 
 # --- resolvers ------------------------------------------------------------------------------
-
-
-def _not_a_date(found: Found, ctx: Context) -> None:
-    return None
 
 
 def _iso_datetime(found: Found, ctx: Context) -> Reading | None:
@@ -592,7 +587,7 @@ RULES: tuple[Rule, ...] = (
         r"(?<![\w.,])\d{1,3}(?:[\u00a0\u202f .,]\d{3})+(?!\d)"
         r"|[$€£¥#]\s?\d[\d.,]*"
         r"|\d+(?:[.,]\d+)?\s?(?:%|@quantity_words)",
-        _not_a_date,
+        None,
         opens="either",
     ),
     Rule(
@@ -601,10 +596,10 @@ RULES: tuple[Rule, ...] = (
         rf"|@age_nouns\s+@of_{NUMBER}\s+@age_units"
         rf"|{NUMBER}\s*@age_after"
         rf"|(?<=[,(]\s){NUMBER}\s+@age_units",
-        _not_a_date,
+        None,
         opens="either",
     ),
-    Rule("named day", r"(?:@articles_)?@named_days", _not_a_date),
+    Rule("named day", r"(?:@articles_)?@named_days", None),
     Rule(
         "iso date-time",
         r"(?<![\d-])(?P<y>\d{4})-(?P<mo>\d\d)-(?P<d>\d\d)[Tt\s](?P<h>[01]\d|2[0-3]):(?P<mi>[0-5]\d)"

@@ -263,6 +263,30 @@ def test_a_time_belongs_to_the_day_named_before_it() -> None:
     assert found["15h30"] == "2021-12-28T15:30"
 
 
+def test_an_amount_between_a_day_and_a_time_leaves_the_time_on_that_day() -> None:
+    found = values(
+        "Mardi, le président a parlé. Plus de 10 000 manifestants étaient là. "
+        "L'appel a eu lieu à 15h30."
+    )
+
+    assert found == {"Mardi": "2021-12-28", "15h30": "2021-12-28T15:30"}
+
+
+def test_a_dates_event_is_its_clause_between_dashes_semicolons_and_brackets() -> None:
+    text = (
+        "Les syndicats, qui appellent à la grève – et ce malgré les menaces – manifesteront "
+        "mardi dans toute la France ; le trafic sera perturbé. Le ministre (qui sera reçu à "
+        "l'Élysée le 10 janvier) a démissionné."
+    )
+
+    events = {event.text: event.event for event in dates_by_find_dates(text, "fr", WEDNESDAY)}
+
+    assert events == {
+        "mardi": "manifesteront mardi dans toute la France",
+        "le 10 janvier": "qui sera reçu à l'Élysée le 10 janvier",
+    }
+
+
 def test_english_clock_times() -> None:
     assert values("at 6 p.m. and at 18:00 UTC", "en") == {
         "6 p.m.": "2021-12-29T18:00",

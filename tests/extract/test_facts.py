@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 
 import pytest
 
 from briefgen.extract import extract
 from briefgen.extract.actors import find_actors
-from briefgen.extract.facts import find_quotes
+from briefgen.extract.facts import find_quotes, quotation_spans
 from briefgen.extract.text import sentence_bounds
 from briefgen.model import KeyFact, Quote
 
@@ -97,6 +98,23 @@ def test_a_quotation_inside_a_quotation_stays_part_of_it() -> None:
     quotes = quotes_of(text, "fr")
     assert len(quotes) == 1
     assert quotes[0].text.startswith("Lorsque") and quotes[0].text.endswith("a dit oui.")
+
+
+def test_quotations_come_in_text_order_and_never_overlap() -> None:
+    text = (
+        '« Nous verrons “demain” », a-t-il dit. Puis "rien" ne change. « Sans fin\n\n'
+        "Nouveau paragraphe « ouvert » ici."
+    )
+
+    spans = quotation_spans(text)
+
+    assert [text[start:end] for start, end in spans] == [
+        "Nous verrons “demain”",
+        "rien",
+        "Sans fin",
+        "ouvert",
+    ]
+    assert all(end <= following for (_, end), (following, _) in itertools.pairwise(spans))
 
 
 def test_a_single_quoted_word_is_not_a_quotation() -> None:
