@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,12 +120,24 @@ def build_in_memory(
     memo: LoadMemo | None = None,
     assembler: Assembler | None = None,
     renderer: Renderer | None = None,
+    first: Collection[str] = (),
+    early: FileSink | None = None,
 ) -> BuiltSite:
-    """Every stage but `write`: the site as `{path: bytes}`, for serving or for comparing."""
+    """Every stage but `write`: the site as `{path: bytes}`, for serving or for comparing.
+
+    The briefing pages among `first` go to `early` as soon as they are made (`Renderer.render`).
+    """
     started = time.perf_counter()
     inputs = load_inputs(config, drafts=drafts, memo=memo)
     return _build_site(
-        config, inputs, started=started, cache=cache, assembler=assembler, renderer=renderer
+        config,
+        inputs,
+        started=started,
+        cache=cache,
+        assembler=assembler,
+        renderer=renderer,
+        first=first,
+        early=early,
     )
 
 
@@ -196,6 +208,8 @@ def _build_site(
     renderer: Renderer | None = None,
     progress: Progress | None = None,
     sink: FileSink | None = None,
+    first: Collection[str] = (),
+    early: FileSink | None = None,
 ) -> BuiltSite:
     """Every stage after `load` but `write`; with a `sink`, the files go there as made."""
     briefings = inputs.briefings
@@ -203,7 +217,7 @@ def _build_site(
     assembler = assembler or Assembler()
     assembled = [assembler.merge(b, e) for b, e in zip(briefings, extractions, strict=True)]
     site = assembler.assemble(config, assembled, inputs.canonical_actors)
-    rendered = (renderer or Renderer()).render(site, sink)
+    rendered = (renderer or Renderer()).render(site, sink, first=first, early=early)
     report = BuildReport(
         output=config.output,
         briefings=len(briefings),
@@ -239,8 +253,11 @@ class SiteBuilder:
         self._renderer = Renderer()
         self._cache: ExtractionCache | None = None
 
-    def build(self) -> BuiltSite:
-        """The site as it is now; raises `BriefgenError` subclasses on bad input."""
+    def build(self, first: Collection[str] = (), early: FileSink | None = None) -> BuiltSite:
+        """The site as it is now; raises `BriefgenError` subclasses on bad input.
+
+        The briefing pages among `first` go to `early` as soon as they are made.
+        """
         config = self._load_config()
         if self._cache is None:
             self._cache = ExtractionCache(config.root / CACHE_DIR)
@@ -251,6 +268,8 @@ class SiteBuilder:
             memo=self._memo,
             assembler=self._assembler,
             renderer=self._renderer,
+            first=first,
+            early=early,
         )
         # What the memos keep lives on from build to build; without this, every save paid for a
         # full garbage collection walking all of it (~0.1 s at 1,000 briefings).

@@ -19,7 +19,7 @@ import hashlib
 import pickle
 import re
 import traceback
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -154,6 +154,7 @@ class Renderer:
         self._previous = previous
         self._parallel = parallel
         self._theme_key = b""
+        self._translations: tuple[Translations, list[Problem]] = ({}, [])
         self._config: SiteConfig | None = None
         self._environment: Environment | None = None
         self._pages: Memo[tuple[bytes, tuple[Problem, ...]]] = Memo()
@@ -166,17 +167,30 @@ class Renderer:
         self._layout: TimelineLayout | None = None
         self.rendered_pages = 0
 
-    def render(self, site: Site, sink: FileSink | None = None) -> RenderedSite:
+    def render(
+        self,
+        site: Site,
+        sink: FileSink | None = None,
+        *,
+        first: Collection[str] = (),
+        early: FileSink | None = None,
+    ) -> RenderedSite:
         """Every output file of `site`; pages whose inputs are unchanged come from memory.
 
         With a `sink`, each file made is handed to it as soon as it is made, and not kept in
         `RenderedSite.files`: a build then never holds its whole output in memory.
+
+        The briefing pages among `first` (the pages a preview has open) are rendered before
+        anything else and handed to `early`, as they will be in the result: a preview can show
+        an edited briefing before the listings, the timeline and the actor pages are remade.
         """
         theme = find_theme(site.config)
-        translations, problems = read_translations(theme)
+        theme_key = theme_fingerprint(theme)
+        if theme_key != self._theme_key:
+            self._translations = read_translations(theme)
+        translations, problems = self._translations[0], list(self._translations[1])
         if errors_in(problems):
             raise BuildFailed(problems)
-        theme_key = theme_fingerprint(theme)
         if theme_key != self._theme_key or site.config != self._config:
             self._theme_key, self._config = theme_key, site.config
             self._pages, self._files = Memo(), Memo()
@@ -192,6 +206,12 @@ class Renderer:
         self._layout = layout = timeline_layout(site.timeline, self._layout)
         self._rows = rows = SiteRows(site, layout, self._rows)
         links = ArticleLinks(site, layout.event_path)
+        every_page = {
+            "site": SiteChrome(site.config),
+            "labels": catalogue.labels(site.config.language),
+        }
+        if early is not None and first:
+            self._render_first(site, links, catalogue, every_page, first, early)
         pages = [briefing_page(b, links, catalogue, site.config.root) for b in site.briefings]
         pages += site_wide_pages(site.config, theme)
         pages += [
@@ -199,10 +219,6 @@ class Renderer:
             for v in site_view_pages(site, layout, rows)
             if theme.has_template(v.template)
         ]
-        every_page = {
-            "site": SiteChrome(site.config),
-            "labels": catalogue.labels(site.config.language),
-        }
         out = _Output(sink)
 
         def other_files() -> None:
@@ -219,6 +235,34 @@ class Renderer:
         return RenderedSite(
             out.files, problems + feed_problems, tuple(out.kept), self._records, tuple(out.names)
         )
+
+    def _render_first(
+        self,
+        site: Site,
+        links: ArticleLinks,
+        catalogue: Catalogue,
+        every_page: Mapping[str, Any],
+        first: Collection[str],
+        early: FileSink,
+    ) -> None:
+        """The briefing pages among `first`, to `early`; remembered, so not rendered twice.
+        A page whose template fails is left for the whole render to report."""
+        root = site.config.root
+        for briefing in site.briefings:
+            if briefing_path(briefing) not in first:
+                continue
+            page = briefing_page(briefing, links, catalogue, root)
+
+            def render(page: Page = page) -> tuple[bytes, tuple[Problem, ...]]:
+                made = self._render_page(page, every_page)
+                self.rendered_pages += 1
+                return made
+
+            try:
+                html, _ = self._pages.get(page.path, page.key, render)
+            except TemplateError:
+                continue
+            early(page.path, html)
 
     def _render_pages(
         self,
@@ -437,8 +481,9 @@ class Memo(Generic[T]):
     """Values kept by name with the key of their inputs, from one build to the next.
 
     `get` gives the value kept under `name` when its key is equal (`==`) to `key`, else makes
-    it anew; a None key is never trusted. `sweep` then forgets the names this build did not ask
-    for, so a long preview does not keep removed pages.
+    it anew (a value made earlier in the same build counts too); a None key is never trusted.
+    `sweep` then forgets the names this build did not ask for, so a long preview does not keep
+    removed pages.
     """
 
     def __init__(self) -> None:
@@ -446,7 +491,7 @@ class Memo(Generic[T]):
         self._asked: dict[str, tuple[object, T]] = {}
 
     def get(self, name: str, key: object, make: Callable[[], T]) -> T:
-        known = self._kept.get(name)
+        known = self._asked.get(name) or self._kept.get(name)
         trusted = key is not None and known is not None and known[0] == key
         value = known[1] if trusted and known is not None else make()
         self._asked[name] = (key, value)

@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 import webbrowser
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import Message
@@ -32,6 +32,7 @@ from briefgen.build import BuildReport, BuiltSite, build_in_memory
 from briefgen.config import load_config
 from briefgen.errors import BuildFailed, ConfigError, Problem
 from briefgen.model import SiteConfig
+from briefgen.render import FileSink
 from briefgen.serve import Notice, Preview, serve
 from briefgen.serve.live import LiveSite
 from briefgen.serve.server import HostPolicy, PreviewServer
@@ -142,8 +143,15 @@ class ScriptedBuilder:
         self.base_url = "https://user.github.io/repo/"
         self.hold: threading.Event | None = None
         self.started = threading.Event()
+        self.first: tuple[str, ...] = ()
 
-    def build(self) -> BuiltSite:
+    def build(self, first: Collection[str] = (), early: FileSink | None = None) -> BuiltSite:
+        """The outcome; with `early`, its pages among `first` go there before any hold."""
+        self.first = tuple(first)
+        if early is not None and not isinstance(self.outcome, Exception):
+            for name in first:
+                if name in self.outcome:
+                    early(name, self.outcome[name])
         self.started.set()
         if self.hold is not None:
             assert self.hold.wait(DEADLINE)
@@ -384,9 +392,9 @@ def test_requests_during_a_rebuild_wait_for_it_and_get_the_new_site(served: Serv
     asked = threading.Event()
     original_current = served.live.current
 
-    def current_noting_the_request() -> object:
+    def current_noting_the_request(path: str | None = None) -> object:
         asked.set()
-        return original_current()
+        return original_current(path)
 
     served.live.current = current_noting_the_request
     replies: list[Reply] = []
@@ -397,6 +405,48 @@ def test_requests_during_a_rebuild_wait_for_it_and_get_the_new_site(served: Serv
     rebuilding.join(DEADLINE)
     requesting.join(DEADLINE)
     assert b"Rebuilt" in replies[0].body
+
+
+def test_an_open_page_shows_its_edit_before_the_rest_of_the_site_is_built(
+    served: Served,
+) -> None:
+    fetch(served.port, "/repo/briefings/alpha/")  # the page the browser has open
+    token = served.live.current().token
+    stream = ReloadStream(served.port, token)
+    served.builder.hold = threading.Event()
+    served.builder.outcome = {
+        **SITE,
+        "briefings/alpha/index.html": b"<html><body>Alpha, edited</body></html>",
+        "index.html": b"<html><body>Index, edited</body></html>",
+    }
+    rebuilding = threading.Thread(target=served.live.rebuild)
+    rebuilding.start()
+    try:
+        early_token = stream.next_reload()
+        assert early_token != token
+        assert served.builder.first == ("briefings/alpha/index.html",)
+        assert b"Alpha, edited" in fetch(served.port, "/repo/briefings/alpha/").body
+        asked = threading.Event()
+        original_current = served.live.current
+
+        def current_noting_the_request(path: str | None = None) -> object:
+            asked.set()
+            return original_current(path)
+
+        served.live.current = current_noting_the_request  # type: ignore[method-assign]
+        replies: list[Reply] = []
+        other = threading.Thread(target=lambda: replies.append(fetch(served.port, "/repo/")))
+        other.start()
+        assert asked.wait(DEADLINE)
+        assert served.builder.hold is not None
+        served.builder.hold.set()
+        other.join(DEADLINE)
+        assert b"Index, edited" in replies[0].body, "any other page waited for the whole build"
+    finally:
+        served.builder.hold.set()
+        rebuilding.join(DEADLINE)
+        stream.close()
+    assert served.live.current().token == early_token, "open pages reload once per edit"
 
 
 def test_build_errors_show_escaped_over_the_last_good_pages_until_fixed(served: Served) -> None:

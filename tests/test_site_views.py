@@ -661,3 +661,22 @@ def test_long_lists_are_cut_into_pages_with_a_pager() -> None:
     assert 'rel="prev"' in second and 'aria-current="page">2</a>' in second
     tag = briefings[0].tags[0]
     assert f"tags/{tag_slug(tag)}/page/2/index.html" in files
+
+
+def test_the_open_briefing_page_is_rendered_first_exactly_as_in_the_result() -> None:
+    config, briefings = _briefings_of()
+    edited = [replace(briefings[0], title="A new title"), *briefings[1:]]
+    page = f"briefings/{briefings[0].slug}/index.html"
+    counts, early = [], {}
+    for first in ([], [page, "index.html", "no/such/page.html"]):
+        assembler, renderer = Assembler(), Renderer()
+        renderer.render(assembler.assemble(config, briefings))
+        renderer.rendered_pages = 0
+        after = renderer.render(
+            assembler.assemble(config, edited), first=first, early=early.__setitem__
+        )
+        counts.append(renderer.rendered_pages)
+    assert early == {page: after.files[page]}, "only briefing pages come first"
+    assert b"A new title" in early[page]
+    assert after.files == render_site(assemble_site(config, edited)).files
+    assert counts[0] == counts[1], "the page rendered first is not rendered again"

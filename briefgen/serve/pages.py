@@ -16,7 +16,7 @@ from http import HTTPStatus
 from pathlib import PurePosixPath
 from urllib.parse import quote, unquote
 
-from briefgen.serve.live import Snapshot
+from briefgen.serve.live import Snapshot, page_key
 
 #: The preview's own URLs, outside any site (a site's paths never start with a double underscore).
 OWN_PREFIX = "/__briefgen__/"
@@ -133,11 +133,9 @@ def answer(path: str, snapshot: Snapshot) -> Answer:
     base = snapshot.base_path
     if path in ("/", base.rstrip("/")) and path != base:
         return _redirect(base)
-    if not path.startswith(base):
+    key = page_key(path, snapshot)
+    if key is None:
         return _not_found(snapshot)
-    key = path.removeprefix(base)
-    if key == "" or key.endswith("/"):
-        key += "index.html"
     if key in snapshot.files:
         return _file(key, snapshot)
     if f"{key}/index.html" in snapshot.files:

@@ -236,7 +236,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if path == EVENTS_PATH:
             self._stream_events(query, with_body)
             return
-        self._send(answer(path, self.server.live.current()), with_body)
+        self._send(answer(path, self.server.live.current(path)), with_body)
 
     def _refusal(self) -> str | None:
         """Why this request is refused, or None: only this server's own pages may ask."""

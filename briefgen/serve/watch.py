@@ -34,7 +34,7 @@ from briefgen.render import find_theme
 logger = logging.getLogger(__name__)
 
 #: How long the files must stay untouched before a rebuild starts.
-QUIET_SECONDS = 0.12
+QUIET_SECONDS = 0.05
 #: The extra wait, once, when a changed file is empty or missing after the quiet period.
 SETTLE_SECONDS = 0.3
 #: How often `--poll` looks at the files.
