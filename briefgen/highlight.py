@@ -76,10 +76,12 @@ class ArticleLinks:
                 own = self._actors.setdefault(appearance.briefing.slug, {})
                 for actor in appearance.actors:
                     own[id(actor)] = (actor, ref)
+        # Events by anchor: where each is placed is asked only for the briefings rendered.
+        self._event_path = event_path
         self._events: dict[str, dict[int, tuple[DatedEvent, str]]] = {}
         for entry in site.timeline:
             own_events = self._events.setdefault(entry.briefing.slug, {})
-            own_events[id(entry.event)] = (entry.event, event_path(entry.anchor))
+            own_events[id(entry.event)] = (entry.event, entry.anchor)
         self._targets: dict[str, tuple[Briefing, Targets]] = {}
 
     def actor(self, briefing: Briefing, actor: Actor) -> ActorRef | None:
@@ -95,9 +97,9 @@ class ArticleLinks:
         if it is on the timeline."""
         own = self._events.get(briefing.slug, {})
         known = own.get(id(event))
-        if known is not None and known[0] is event:
-            return known[1]
-        return next((path for kept, path in own.values() if kept == event), None)
+        if known is None or known[0] is not event:
+            known = next(((kept, anchor) for kept, anchor in own.values() if kept == event), None)
+        return None if known is None else self._event_path(known[1])
 
     def targets(self, briefing: Briefing) -> Targets:
         """Everything the briefing's marks depend on beyond the briefing itself: the site actor
