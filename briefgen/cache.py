@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,20 +103,29 @@ def extraction_to_json(extraction: Extraction) -> dict[str, Any]:
 
 
 def extraction_from_json(data: dict[str, Any]) -> Extraction:
-    """The extraction `extraction_to_json` wrote; malformed data raises ValueError/TypeError."""
+    """The extraction `extraction_to_json` wrote; malformed data raises ValueError/TypeError.
+
+    Names, kinds and roles are interned: a site holds thousands of extractions that repeat the
+    same few hundred of them, and a string read from JSON is a new copy each time.
+    """
     return Extraction(
         actors=tuple(
-            Actor(str(name), kind, str(role), tuple(map(str, aliases)),
-                  tuple(Mention(int(s), int(e), str(t)) for s, e, t in mentions))
+            Actor(_word(name), kind, _word(role), tuple(map(_word, aliases)),
+                  tuple(Mention(int(s), int(e), _word(t)) for s, e, t in mentions))
             for name, kind, role, aliases, mentions in data["actors"]
         ),
         dates=tuple(
-            DatedEvent(str(value), kind, str(event), str(text), start, end)
+            DatedEvent(_word(value), kind, str(event), str(text), start, end)
             for value, kind, event, text, start, end in data["dates"]
         ),
         key_facts=tuple(KeyFact(str(t), s, e) for t, s, e in data["key_facts"]),
-        quotes=tuple(Quote(str(t), str(sp), int(s), int(e)) for t, sp, s, e in data["quotes"]),
+        quotes=tuple(Quote(str(t), _word(sp), int(s), int(e)) for t, sp, s, e in data["quotes"]),
     )
+
+
+def _word(value: object) -> str:
+    """`value` as a shared string (see `extraction_from_json`)."""
+    return sys.intern(str(value))
 
 
 #: What the last build wrote, for the next one to keep what did not change (`render.Renderer`).

@@ -225,7 +225,9 @@ class Renderer:
             out.add_all(static_assets(theme))
             out.add_all(actor_image_files(site))
             out.add_all(json_exports(site, links, layout, self._file))
-            out.add_all(self._search.files(site_documents(site, links)))
+            # Kept from build to build only where bytes are remembered too (the preview).
+            search = self._search if self._remembers else SearchIndex()
+            out.add_all(search.files(site_documents(site, links)))
 
         self._render_pages(pages, every_page, theme, site.config.root, problems, out, other_files)
         feeds, feed_problems = site_files(site, sorted(out.names), self._file)
