@@ -20,10 +20,7 @@ import pickle
 import re
 import traceback
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
-from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote
@@ -80,7 +77,7 @@ from briefgen.render_views import (
 from briefgen.sanitize import SafeHtml, url_scheme
 from briefgen.search import SearchIndex, site_documents
 from briefgen.structured_data import json_exports, json_ld_script
-from briefgen.workers import can_fork, cores
+from briefgen.workers import can_fork, cores, in_two_processes
 
 #: The language whose labels fill in for any label (or whole language) a theme does not translate.
 FALLBACK_LANGUAGE = "en"
@@ -306,29 +303,20 @@ class Renderer:
         out: _Output,
         meanwhile: Callable[[], None],
     ) -> Iterable[PageOutcome]:
-        """`make` of every page, in order, after `meanwhile`.
-
-        With `parallel`, a forked worker (it starts with this process's memory: the site, the
-        theme, the compiled templates) renders pages while this process does `meanwhile`, then
-        both take the remaining pages a few at a time, so that neither waits for the other. The
-        worker hands its pages to the sink itself rather than sending them back.
-        """
+        """`make` of every page, in order, after `meanwhile`; with `parallel`, shared with a
+        forked worker (`workers.in_two_processes`) that hands its pages to the sink itself."""
         if not self._parallel or len(pages) < PARALLEL_PAGES or cores() < 2 or not can_fork():
             meanwhile()
             return map(make, pages)  # one at a time: each goes to the sink before the next
-        context = get_context("fork")
-        take = functools.partial(_next_chunk, context.Value("i", 0), len(pages))
-        global _FORKED_SHARE  # how the forked worker finds its share
-        _FORKED_SHARE = functools.partial(_made_share, make, pages, out.sink, take)
-        try:
-            with ProcessPoolExecutor(1, mp_context=context) as pool:
-                theirs = pool.submit(_forked_share)
-                meanwhile()
-                mine = _made_share(make, pages, out.sink, take)
-                outcomes = dict([*mine, *theirs.result()])
-        finally:
-            _FORKED_SHARE = None
-        return [outcomes[index] for index in range(len(pages))]
+
+        def made(index: int) -> PageOutcome:
+            outcome = make(pages[index])
+            if out.sink is None or outcome.html is None:
+                return outcome
+            out.sink(outcome.path, outcome.html)
+            return dataclasses.replace(outcome, html=None)
+
+        return in_two_processes(made, len(pages), meanwhile)
 
     def _page_outcome(
         self, page: Page, *, every_page: Mapping[str, Any], theme: Theme, root: Path
@@ -416,7 +404,7 @@ class PageOutcome:
     """What became of one page: its bytes, or None when kept from the previous output (or when
     its template failed: `error`); the warnings of its making, its record for the next build,
     and whether it was rendered now (not kept, nor remembered from the last build). A page
-    made in a forked worker that gave it to the sink itself has no `html` here."""
+    already handed to the sink has no `html` here."""
 
     path: str
     html: bytes | None
@@ -425,46 +413,6 @@ class PageOutcome:
     rendered: bool = False
     kept: bool = False
     error: Problem | None = None
-
-
-#: How many pages each process takes at a time when two render.
-CHUNK_PAGES = 8
-
-Share = list[tuple[int, PageOutcome]]
-_FORKED_SHARE: Callable[[], Share] | None = None
-
-
-def _forked_share() -> Share:
-    """Runs in the forked worker: its share of the pages the parent set aside."""
-    assert _FORKED_SHARE is not None
-    return _FORKED_SHARE()
-
-
-def _next_chunk(taken: Synchronized[int], total: int) -> range:
-    """The indices of the next few pages no process has taken yet (empty when none is left)."""
-    with taken.get_lock():
-        start = taken.value
-        taken.value = min(start + CHUNK_PAGES, total)
-    return range(start, min(start + CHUNK_PAGES, total))
-
-
-def _made_share(
-    make: Callable[[Page], PageOutcome],
-    pages: Sequence[Page],
-    sink: FileSink | None,
-    take: Callable[[], range],
-) -> Share:
-    """`make` of each page `take` gives, by index; with a sink, each page goes to it as soon as
-    it is made, and its outcome keeps no bytes (a forked worker sends back only outcomes)."""
-    outcomes = []
-    while chunk := take():
-        for index in chunk:
-            outcome = make(pages[index])
-            if sink is not None and outcome.html is not None:
-                sink(outcome.path, outcome.html)
-                outcome = dataclasses.replace(outcome, html=None)
-            outcomes.append((index, outcome))
-    return outcomes
 
 
 def _digester(theme_key: bytes, config: SiteConfig) -> Digester:

@@ -8,10 +8,15 @@ child). The preview server runs threads, so it gets workers started from a clean
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.context import BaseContext
+from multiprocessing.sharedctypes import Synchronized
+from typing import Any, TypeVar
 
 
 def cores() -> int:
@@ -28,3 +33,56 @@ def worker_context() -> BaseContext:
     """Forked workers where that is safe, else workers from a fork server (a clean process
     that imports briefgen once and forks the workers from there)."""
     return get_context("fork" if can_fork() else "forkserver")
+
+
+R = TypeVar("R")
+
+#: How many items each process takes at a time when two share a list.
+CHUNK = 8
+
+
+def in_two_processes(
+    make: Callable[[int], R], count: int, meanwhile: Callable[[], None]
+) -> list[R]:
+    """`make(i)` for every i below `count`, in order, shared with one forked worker.
+
+    The worker starts with this process's memory (for the renderer: the site, the theme, the
+    compiled templates) and begins at once, while this process does `meanwhile`; then both take
+    the remaining items a few at a time, so that neither waits for the other. The worker's
+    results come back pickled: `make` should hand large results on itself (to a file, say) and
+    return only what the caller needs. Call it only where `can_fork()`.
+    """
+    context = get_context("fork")
+    take = functools.partial(_next_chunk, context.Value("i", 0), count)
+    global _FORKED_SHARE  # how the forked worker finds its share
+    _FORKED_SHARE = functools.partial(_share, make, take)
+    try:
+        with ProcessPoolExecutor(1, mp_context=context) as pool:
+            theirs = pool.submit(_forked_share)
+            meanwhile()
+            made = dict(_share(make, take))
+            made.update(theirs.result())
+    finally:
+        _FORKED_SHARE = None
+    return [made[index] for index in range(count)]
+
+
+_FORKED_SHARE: Callable[[], list[tuple[int, Any]]] | None = None
+
+
+def _forked_share() -> list[tuple[int, Any]]:
+    """Runs in the forked worker: its share of the items."""
+    assert _FORKED_SHARE is not None
+    return _FORKED_SHARE()
+
+
+def _next_chunk(taken: Synchronized[int], total: int) -> range:
+    """The indices of the next few items no process has taken yet (empty when none is left)."""
+    with taken.get_lock():
+        start = taken.value
+        taken.value = min(start + CHUNK, total)
+    return range(start, min(start + CHUNK, total))
+
+
+def _share(make: Callable[[int], R], take: Callable[[], range]) -> list[tuple[int, R]]:
+    return [(index, make(index)) for chunk in iter(take, range(0)) for index in chunk]
