@@ -38,7 +38,8 @@ from briefgen.fingerprint import Digester, OutputRecord, code_fingerprint
 from briefgen.load import LoadMemo, load_briefings
 from briefgen.load_actors import load_actors
 from briefgen.model import Briefing, CanonicalActor, Extraction, Published, SiteConfig
-from briefgen.render import FileSink, Renderer, find_theme, theme_fingerprint
+from briefgen.render import FileSink, Renderer
+from briefgen.theme import find_theme, theme_fingerprint
 from briefgen.workers import cores, worker_context
 from briefgen.write import StagedSite
 

@@ -24,14 +24,8 @@ from briefgen.model import (
     Site,
     SiteConfig,
 )
-from briefgen.render import (
-    Catalogue,
-    chronological,
-    find_theme,
-    read_translations,
-    relative_url,
-    render_site,
-)
+from briefgen.render import relative_url, render_site
+from briefgen.theme import Catalogue, chronological, find_theme, read_translations
 
 FR_ARTICLE = (
     "Les deux dirigeants discuteront d'une série de sujets, a déclaré Emily Horne.\n\n"

@@ -19,8 +19,8 @@ from watchdog.events import (
 )
 
 from briefgen.model import SiteConfig
-from briefgen.render import packaged_themes_dir
 from briefgen.serve.watch import Debouncer, SourceWatcher, is_scratch_name, watch_targets
+from briefgen.theme import packaged_themes_dir
 
 DEADLINE = 10.0
 

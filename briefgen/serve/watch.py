@@ -29,7 +29,7 @@ from briefgen.config import CONFIG_FILE
 from briefgen.errors import BriefgenError
 from briefgen.load_actors import ACTORS_FILE
 from briefgen.model import SiteConfig
-from briefgen.render import find_theme
+from briefgen.theme import find_theme
 
 logger = logging.getLogger(__name__)
 
