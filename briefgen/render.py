@@ -6,8 +6,9 @@
 A theme is data (`templates/`, `static/`, `i18n/`), found and read by `briefgen.theme`; the site's
 own `themes/<name>/` overrides the packaged theme file by file. Templates are the only code a page
 runs through: article text and YAML values reach them as data, escaped by Jinja2's autoescape or,
-for an article, rendered and sanitized by `briefgen.sanitize` first. Nothing here writes to disk (files go to the caller's
-sink: `write.StagedSite` for a build), and the same `Site` always gives the same bytes.
+for an article, rendered and sanitized by `briefgen.sanitize` first. Nothing here writes to disk
+(files go to the caller's sink: `write.StagedSite` for a build), and the same `Site` always gives
+the same bytes.
 """
 
 from __future__ import annotations
