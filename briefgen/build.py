@@ -102,7 +102,7 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
     previous = read_previous_build(cache_dir, config.output)
     inputs = load_inputs(config, drafts=drafts)
     digest = inputs_digest(config, inputs)
-    if previous.intact and digest is not None and previous.inputs == digest:
+    if digest is not None and previous.inputs == digest and previous.is_intact(config.output):
         return _unchanged_report(config, inputs, previous, started)
     with StagedSite(config.output) as staged:
         built = _build_site(
@@ -174,9 +174,10 @@ def load_inputs(
 
 
 def inputs_digest(config: SiteConfig, inputs: Inputs) -> str | None:
-    """A digest of everything the site is made from: the config, the briefings as loaded and
-    what their extraction depends on, the actors of `actors.yaml` and their pictures, the
-    theme, briefgen's code and libraries. Two builds with the same digest write the same site.
+    """A digest of everything the site is made from: the config, the briefings as loaded (their
+    text, language and date are all their extraction depends on, with the extractor's code),
+    the actors of `actors.yaml` and their pictures, the theme, briefgen's code and libraries.
+    Two builds with the same digest write the same site.
     """
     theme = find_theme(config)
     pictures = [actor.image.read_bytes() for actor in inputs.canonical_actors if actor.image]
@@ -184,7 +185,6 @@ def inputs_digest(config: SiteConfig, inputs: Inputs) -> str | None:
     everything = (
         config,
         inputs.briefings,
-        extraction_keys(inputs.briefings),
         inputs.canonical_actors,
         pictures,
         theme_fingerprint(theme),

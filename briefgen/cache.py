@@ -138,14 +138,18 @@ class PreviousBuild:
 
     `records` hold for the files still exactly as it wrote them. `inputs` is the digest of
     everything it made the site from, `warnings` those its render stage gave, `names` every
-    file it wrote; `intact` says that the output is still exactly that site, file for file.
+    file it wrote; `is_intact` says whether the output is still exactly that site, file for file.
     """
 
     records: Mapping[str, OutputRecord] = field(default_factory=dict)
     inputs: str = ""
     warnings: tuple[Problem, ...] = ()
     names: tuple[str, ...] = ()
-    intact: bool = False
+
+    def is_intact(self, output: Path) -> bool:
+        """Whether every file it wrote is still there as written, and no other (a walk of the
+        output: asked only when nothing else changed)."""
+        return bool(self.names) and len(self.records) == len(self.names) == _count_files(output)
 
 
 def read_previous_build(folder: Path, output: Path) -> PreviousBuild:
@@ -165,9 +169,8 @@ def read_previous_build(folder: Path, output: Path) -> PreviousBuild:
             if _identity_of(output / name) == identity
         }
         names = tuple(map(str, data["files"]))
-        intact = len(records) == len(names) == _count_files(output)
         warnings = tuple(_problem_from_json(w) for w in data["warnings"])
-        return PreviousBuild(records, str(data["inputs"]), warnings, names, intact)
+        return PreviousBuild(records, str(data["inputs"]), warnings, names)
     except (OSError, ValueError, TypeError, KeyError):
         return PreviousBuild()
 

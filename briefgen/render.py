@@ -319,7 +319,7 @@ class Renderer:
     def _page_outcome(
         self, page: Page, *, every_page: Mapping[str, Any], theme: Theme, root: Path
     ) -> PageOutcome:
-        verdict = self._reuse.verdict(page.path, page.key) if self._reuse else Verdict(None, None)
+        verdict = self._verdict(page.path, page.key)
         if verdict.kept is not None:
             return PageOutcome(page.path, None, verdict.kept.warnings, verdict.kept, kept=True)
         rendered: list[Page] = []
@@ -348,9 +348,13 @@ class Renderer:
         html = template.render(page_path=page.path, **every_page, **own)
         return html.encode("utf-8"), finished.problems
 
+    def _verdict(self, name: str, key: object) -> Verdict:
+        """Whether the previous output's `name` can stay (never, without a previous build)."""
+        return self._reuse.verdict(name, key) if self._reuse else Verdict(None, None)
+
     def _file(self, name: str, key: object, make: Callable[[], bytes]) -> bytes | None:
         """A `FileMemo`: the file's bytes, or None when the previous output's can stay."""
-        verdict = self._reuse.verdict(name, key) if self._reuse else Verdict(None, None)
+        verdict = self._verdict(name, key)
         if (record := verdict.record()) is not None:
             self._records[name] = record
         if verdict.kept is not None:

@@ -34,7 +34,7 @@ from briefgen.errors import BuildFailed, ConfigError, Problem
 from briefgen.model import SiteConfig
 from briefgen.render import FileSink
 from briefgen.serve import Notice, Preview, serve
-from briefgen.serve.live import LiveSite
+from briefgen.serve.live import LiveSite, Snapshot
 from briefgen.serve.server import HostPolicy, PreviewServer
 from briefgen.serve.watch import QUIET_SECONDS
 
@@ -382,6 +382,24 @@ def test_a_rebuild_giving_the_same_bytes_keeps_pages_as_they_are(served: Served)
     assert served.live.current().token == token
 
 
+def fetch_once_asked(served: Served, path: str) -> tuple[threading.Thread, list[Reply]]:
+    """GET `path` in a thread; returns once the server has asked for the snapshot to answer with
+    (the reply lands in the list when the thread ends)."""
+    asked = threading.Event()
+    original_current = served.live.current
+
+    def current_noting_the_request(path: str | None = None) -> Snapshot:
+        asked.set()
+        return original_current(path)
+
+    served.live.current = current_noting_the_request  # type: ignore[method-assign]
+    replies: list[Reply] = []
+    requesting = threading.Thread(target=lambda: replies.append(fetch(served.port, path)))
+    requesting.start()
+    assert asked.wait(DEADLINE)
+    return requesting, replies
+
+
 def test_requests_during_a_rebuild_wait_for_it_and_get_the_new_site(served: Served) -> None:
     served.builder.hold = threading.Event()
     served.builder.started.clear()
@@ -389,18 +407,7 @@ def test_requests_during_a_rebuild_wait_for_it_and_get_the_new_site(served: Serv
     rebuilding = threading.Thread(target=served.live.rebuild)
     rebuilding.start()
     assert served.builder.started.wait(DEADLINE)
-    asked = threading.Event()
-    original_current = served.live.current
-
-    def current_noting_the_request(path: str | None = None) -> object:
-        asked.set()
-        return original_current(path)
-
-    served.live.current = current_noting_the_request
-    replies: list[Reply] = []
-    requesting = threading.Thread(target=lambda: replies.append(fetch(served.port, "/repo/")))
-    requesting.start()
-    assert asked.wait(DEADLINE)
+    requesting, replies = fetch_once_asked(served, "/repo/")
     served.builder.hold.set()
     rebuilding.join(DEADLINE)
     requesting.join(DEADLINE)
@@ -426,18 +433,7 @@ def test_an_open_page_shows_its_edit_before_the_rest_of_the_site_is_built(
         assert early_token != token
         assert served.builder.first == ("briefings/alpha/index.html",)
         assert b"Alpha, edited" in fetch(served.port, "/repo/briefings/alpha/").body
-        asked = threading.Event()
-        original_current = served.live.current
-
-        def current_noting_the_request(path: str | None = None) -> object:
-            asked.set()
-            return original_current(path)
-
-        served.live.current = current_noting_the_request  # type: ignore[method-assign]
-        replies: list[Reply] = []
-        other = threading.Thread(target=lambda: replies.append(fetch(served.port, "/repo/")))
-        other.start()
-        assert asked.wait(DEADLINE)
+        other, replies = fetch_once_asked(served, "/repo/")
         assert served.builder.hold is not None
         served.builder.hold.set()
         other.join(DEADLINE)
