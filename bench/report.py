@@ -217,7 +217,9 @@ def _latency_table(latencies: Sequence[Latency]) -> list[str]:
         "### Edit → updated page (preview server)",
         "",
         "From just before the write of a new title into the briefing's source file to the first "
-        "HTTP response of its page that contains it (polled every 10 ms). Before each edit, a "
+        "HTTP response of its page that contains it (polled every 10 ms). Before each edit, the "
+        "site's front page is fetched (a briefgen preview shows an open page before the rest of "
+        "the site is rebuilt, and answers other pages once the whole rebuild is over), then a "
         f"pause of twice the previous latency plus a random 1.0{DASH}1.6 s, so that the previous "
         "rebuild is over.",
         "",

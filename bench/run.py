@@ -27,6 +27,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -193,7 +194,11 @@ def _latency_samples(
     startup = time.perf_counter() - started
     measured: list[float] = []
     pauses = random.Random(f"latency:{tool.name}")
+    front_page = urllib.parse.urljoin(url, "/")
     for index in range(samples):
+        # A briefgen preview serves the edited page before its rebuild is over; any other page
+        # waits for the end of it, and an edit made meanwhile would wait too.
+        _poll(front_page, b"", time.perf_counter() + timeout, server)
         time.sleep(pauses.uniform(*SETTLE) + 2 * (measured[-1] if measured else 0.0))
         marker = f"bench-latency-{index}"
         edit_started = time.perf_counter()

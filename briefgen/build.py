@@ -27,7 +27,6 @@ from briefgen.cache import (
     CACHE_DIR,
     ExtractionCache,
     PreviousBuild,
-    extraction_key,
     read_previous_build,
     write_previous_build,
 )
@@ -134,7 +133,8 @@ def build_in_memory(
 ) -> BuiltSite:
     """Every stage but `write`: the site as `{path: bytes}`, for serving or for comparing.
 
-    The briefing pages among `first` go to `early` as soon as they are made (`Renderer.render`).
+    The briefing pages among `first` go to `early` as soon as they can be made
+    (`Renderer.render_early`).
     """
     started = time.perf_counter()
     inputs = load_inputs(config, drafts=drafts, memo=memo)
@@ -224,9 +224,12 @@ def _build_site(
     briefings = inputs.briefings
     extractions = extract_all(briefings, cache or ExtractionCache(), progress)
     assembler = assembler or Assembler()
+    renderer = renderer or Renderer()
     assembled = [assembler.merge(b, e) for b, e in zip(briefings, extractions, strict=True)]
+    if early is not None and first:
+        renderer.render_early(config, assembled, first, early)
     site = assembler.assemble(config, assembled, inputs.canonical_actors)
-    rendered = (renderer or Renderer()).render(site, sink, first=first, early=early)
+    rendered = renderer.render(site, sink)
     report = BuildReport(
         output=config.output,
         briefings=len(briefings),
@@ -310,7 +313,7 @@ def extract_all(
     briefings: Sequence[Briefing], cache: ExtractionCache, progress: Progress | None = None
 ) -> list[Extraction]:
     """The extraction of every briefing, in order: from the cache, else computed (and cached)."""
-    keys = extraction_keys(briefings)
+    keys = [cache.key_of(b) for b in briefings]
     found: list[Extraction | None] = [cache.get(k) if k else Extraction() for k in keys]
     missing = [i for i, extraction in enumerate(found) if extraction is None]
     done = len(briefings) - len(missing)
@@ -323,14 +326,6 @@ def extract_all(
             progress(done, len(briefings))
     cache.retain(set(keys))
     return [extraction or Extraction() for extraction in found]
-
-
-def extraction_keys(briefings: Sequence[Briefing]) -> list[str]:
-    """The cache key of each briefing's extraction ("" for a briefing not to extract)."""
-    return [
-        extraction_key(b.article_text, base_language(b.lang), b.published) if b.extract else ""
-        for b in briefings
-    ]
 
 
 def _extract_many(jobs: list[tuple[str, str, Published]]) -> Iterator[Extraction]:

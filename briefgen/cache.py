@@ -23,8 +23,18 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.errors import Problem
+from briefgen.extract.langdata import base_language
 from briefgen.fingerprint import OutputRecord, code_fingerprint
-from briefgen.model import Actor, DatedEvent, Extraction, KeyFact, Mention, Published, Quote
+from briefgen.model import (
+    Actor,
+    Briefing,
+    DatedEvent,
+    Extraction,
+    KeyFact,
+    Mention,
+    Published,
+    Quote,
+)
 from briefgen.write import MARKER
 
 CACHE_DIR = ".briefgen-cache"
@@ -38,12 +48,31 @@ def extraction_key(text: str, lang: str, published: Published) -> str:
     return digest.hexdigest()
 
 
+def _extraction_key_of(briefing: Briefing) -> str:
+    lang = base_language(briefing.lang)
+    return extraction_key(briefing.article_text, lang, briefing.published)
+
+
 class ExtractionCache:
     """Extractions by key; kept in memory, and on disk under `folder` when one is given."""
 
     def __init__(self, folder: Path | None = None) -> None:
         self._folder = folder
         self._memory: dict[str, Extraction] = {}
+        # By id, with the briefing itself so that the id cannot be another object's; the keys
+        # asked for since the last `retain`, and those asked for before.
+        self._keys: dict[int, tuple[Briefing, str]] = {}
+        self._asked: dict[int, tuple[Briefing, str]] = {}
+
+    def key_of(self, briefing: Briefing) -> str:
+        """The key of the briefing's extraction ("" for a briefing not to extract), remembered
+        for the same object: a preview's loader gives the same objects for unchanged files, and
+        hashing every article again would cost a tenth of a second at 10,000 briefings."""
+        known = self._asked.get(id(briefing)) or self._keys.get(id(briefing))
+        if known is None or known[0] is not briefing:
+            known = (briefing, _extraction_key_of(briefing) if briefing.extract else "")
+        self._asked[id(briefing)] = known
+        return known[1]
 
     def get(self, key: str) -> Extraction | None:
         found = self._memory.get(key)
@@ -59,9 +88,11 @@ class ExtractionCache:
             self._write(key, extraction)
 
     def retain(self, keys: set[str]) -> None:
-        """Forget in-memory entries not in `keys` (a long preview must not grow without end)."""
+        """Forget in-memory entries not in `keys`, and the keys of briefings not asked about
+        since the last call (a long preview must not grow without end)."""
         for key in self._memory.keys() - keys:
             del self._memory[key]
+        self._keys, self._asked = self._asked, {}
 
     def _path(self, key: str) -> Path:
         assert self._folder is not None
@@ -92,8 +123,13 @@ def extraction_to_json(extraction: Extraction) -> dict[str, Any]:
     """Plain JSON data for an extraction."""
     return {
         "actors": [
-            [a.name, a.kind, a.role, list(a.aliases),
-             [[m.start, m.end, m.text] for m in a.mentions]]
+            [
+                a.name,
+                a.kind,
+                a.role,
+                list(a.aliases),
+                [[m.start, m.end, m.text] for m in a.mentions],
+            ]
             for a in extraction.actors
         ],
         "dates": [[d.value, d.kind, d.event, d.text, d.start, d.end] for d in extraction.dates],
@@ -110,8 +146,13 @@ def extraction_from_json(data: dict[str, Any]) -> Extraction:
     """
     return Extraction(
         actors=tuple(
-            Actor(_word(name), kind, _word(role), tuple(map(_word, aliases)),
-                  tuple(Mention(int(s), int(e), _word(t)) for s, e, t in mentions))
+            Actor(
+                _word(name),
+                kind,
+                _word(role),
+                tuple(map(_word, aliases)),
+                tuple(Mention(int(s), int(e), _word(t)) for s, e, t in mentions),
+            )
             for name, kind, role, aliases, mentions in data["actors"]
         ),
         dates=tuple(
@@ -211,13 +252,21 @@ def _count_files(folder: Path) -> int:
 
 
 def _problem_to_json(problem: Problem) -> list[Any]:
-    return [str(problem.path), isinstance(problem.path, Path), problem.message, problem.line,
-            problem.column, problem.hint, problem.severity]
+    return [
+        str(problem.path),
+        isinstance(problem.path, Path),
+        problem.message,
+        problem.line,
+        problem.column,
+        problem.hint,
+        problem.severity,
+    ]
 
 
 def _problem_from_json(data: list[Any]) -> Problem:
     path, is_path, message, line, column, hint, severity = data
     if severity not in ("error", "warning"):
         raise ValueError(f"unknown severity {severity!r}")
-    return Problem(Path(path) if is_path else str(path), str(message), line, column, str(hint),
-                   severity)
+    return Problem(
+        Path(path) if is_path else str(path), str(message), line, column, str(hint), severity
+    )

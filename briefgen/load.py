@@ -20,6 +20,7 @@ import dataclasses
 import datetime
 import os
 import re
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,28 +94,33 @@ class _Loaded:
 class LoadMemo:
     """What earlier loads of the same project read, so a rebuild re-reads only changed files.
 
-    An entry is reused only when the content file's bytes and its article's bytes are exactly
-    those it was made from, and the config is the same: a comparison of bytes, never of
-    timestamps, so an edit within the same clock tick is not missed.
+    A file is trusted unchanged, without being read, when its inode, size, modification and
+    change times are those it had when read, and it had not been touched for `SETTLED_NS`
+    before that read (git's rule for "racily clean" files): a file written within the same
+    clock tick as the read could change again without its times moving. A recently touched
+    file is read again at each load; when it gives the same result, the earlier objects are
+    returned, so that what later stages keep under their identity stays valid.
     """
 
     def __init__(self) -> None:
         self._config: SiteConfig | None = None
-        self._entries: dict[Path, tuple[bytes, bytes, _Loaded]] = {}
+        self._entries: dict[Path, _Remembered] = {}
 
     def load(self, path: Path, config: SiteConfig) -> _Loaded:
         if config != self._config:
             self._config, self._entries = config, {}
-        content = _bytes_or_empty(path)
         entry = self._entries.get(path)
-        if entry is not None and entry[0] == content:
-            briefing = entry[2].briefing
-            if briefing is not None and _bytes_or_empty(briefing.article_path) == entry[1]:
-                return entry[2]
+        if entry is not None and entry.settled and entry.stamps == _stamps(path, entry.loaded):
+            return entry.loaded
+        started = time.time_ns()
         loaded = _load_file(path, config)
-        if loaded.briefing is not None:
-            article = _bytes_or_empty(loaded.briefing.article_path)
-            self._entries[path] = (content, article, loaded)
+        if loaded.briefing is None:
+            self._entries.pop(path, None)
+            return loaded
+        if entry is not None and entry.loaded == loaded:
+            loaded = entry.loaded
+        stamps = _stamps(path, loaded)
+        self._entries[path] = _Remembered(loaded, stamps, _settled(stamps, started))
         return loaded
 
     def retain(self, paths: list[Path]) -> None:
@@ -123,11 +129,43 @@ class LoadMemo:
             del self._entries[path]
 
 
-def _bytes_or_empty(path: Path) -> bytes:
+#: How long before being read a file must have been left untouched for its times to vouch for
+#: its bytes: more than the coarsest file-system clock (FAT's two seconds).
+SETTLED_NS = 3_000_000_000
+
+#: What identifies one state of a file without reading it: device, inode, size, modification
+#: and change times (None: missing).
+Stamp = tuple[int, int, int, int, int] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Remembered:
+    """A loaded content file, the stamps of it and its article, and whether they were settled
+    (untouched for `SETTLED_NS`) when read."""
+
+    loaded: _Loaded
+    stamps: tuple[Stamp, Stamp]
+    settled: bool
+
+
+def _stamps(path: Path, loaded: _Loaded) -> tuple[Stamp, Stamp]:
+    assert loaded.briefing is not None
+    return _stamp(path), _stamp(loaded.briefing.article_path)
+
+
+def _stamp(path: Path) -> Stamp:
     try:
-        return path.read_bytes()
+        stat = os.stat(path)
     except OSError:
-        return b""
+        return None
+    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+
+
+def _settled(stamps: tuple[Stamp, Stamp], read_at: int) -> bool:
+    """Whether neither file was touched within `SETTLED_NS` before `read_at`."""
+    return all(
+        stamp is not None and max(stamp[3], stamp[4]) < read_at - SETTLED_NS for stamp in stamps
+    )
 
 
 def load_briefings(
@@ -137,7 +175,7 @@ def load_briefings(
 
     Drafts are left out unless `drafts`. The briefings of files with errors are left out too;
     the caller decides, from the errors among the problems, whether the build can go on.
-    `memo`, kept across builds (by `serve`), skips re-reading files whose bytes did not change.
+    `memo`, kept across builds (by `serve`), skips re-reading files that did not change.
     """
     files, problems = _content_files(config)
     if memo is not None:
@@ -186,13 +224,14 @@ def _content_files(config: SiteConfig) -> tuple[list[Path], list[Problem]]:
     if not folder.is_dir():
         hint = "create content/ with one YAML file per briefing"
         return [], [warning("content/", "no content/ folder: the site has no briefings", hint=hint)]
-    files = [
-        path
-        for path in folder.iterdir()
-        if path.suffix.lower() in (".yaml", ".yml")
-        and not path.name.startswith(".")
-        and path.is_file()
-    ]
+    with os.scandir(folder) as entries:  # d_type answers is_file(): no stat per file
+        files = [
+            Path(entry.path)
+            for entry in entries
+            if os.path.splitext(entry.name)[1].lower() in (".yaml", ".yml")
+            and not entry.name.startswith(".")
+            and entry.is_file()
+        ]
     return sorted(files, key=lambda path: path.name), []
 
 

@@ -160,24 +160,14 @@ class Renderer:
         self._search = SearchIndex()
         self._rows: SiteRows | None = None
         self._layout: TimelineLayout | None = None
+        self._last: _LastRender | None = None
         self.rendered_pages = 0
 
-    def render(
-        self,
-        site: Site,
-        sink: FileSink | None = None,
-        *,
-        first: Collection[str] = (),
-        early: FileSink | None = None,
-    ) -> RenderedSite:
+    def render(self, site: Site, sink: FileSink | None = None) -> RenderedSite:
         """Every output file of `site`; pages whose inputs are unchanged come from memory.
 
         With a `sink`, each file made is handed to it as soon as it is made, and not kept in
         `RenderedSite.files`: a build then never holds its whole output in memory.
-
-        The briefing pages among `first` (the pages a preview has open) are rendered before
-        anything else and handed to `early`, as they will be in the result: a preview can show
-        an edited briefing before the listings, the timeline and the actor pages are remade.
         """
         theme = find_theme(site.config)
         theme_key = theme_fingerprint(theme)
@@ -205,8 +195,7 @@ class Renderer:
             "site": SiteChrome(site.config),
             "labels": catalogue.labels(site.config.language),
         }
-        if early is not None and first:
-            self._render_first(site, links, catalogue, every_page, first, early)
+        self._last = _LastRender(site.config, theme_key, links, catalogue, every_page)
         pages = [briefing_page(b, links, catalogue, site.config.root) for b in site.briefings]
         pages += site_wide_pages(site.config, theme)
         pages += [
@@ -233,25 +222,36 @@ class Renderer:
             out.files, problems + feed_problems, tuple(out.kept), self._records, tuple(out.names)
         )
 
-    def _render_first(
+    def render_early(
         self,
-        site: Site,
-        links: ArticleLinks,
-        catalogue: Catalogue,
-        every_page: Mapping[str, Any],
+        config: SiteConfig,
+        briefings: Iterable[Briefing],
         first: Collection[str],
         early: FileSink,
     ) -> None:
-        """The briefing pages among `first`, to `early`; remembered, so not rendered twice.
-        A page whose template fails is left for the whole render to report."""
-        root = site.config.root
-        for briefing in site.briefings:
+        """The pages of `briefings` among `first` (the pages a preview has open), made before
+        the site is even assembled and handed to `early`: a preview shows an edited briefing
+        before the listings, the timeline and the actor pages are remade.
+
+        A briefing page depends on the briefing and on where its actors and dates lead; those
+        are taken from the last render, by equality (`ArticleLinks`). That is a guess: when the
+        edit moved an actor's page or a date's place, the full render differs, and the preview
+        then shows that too. Nothing is made early without a last render of the same config and
+        theme. What is made is remembered, so the full render does not make it again when it
+        turns out equal; a page whose template fails is left for the full render to report.
+        """
+        last = self._last
+        if last is None or last.config != config:
+            return
+        if theme_fingerprint(find_theme(config)) != last.theme_key:
+            return
+        for briefing in briefings:
             if briefing_path(briefing) not in first:
                 continue
-            page = briefing_page(briefing, links, catalogue, root)
+            page = briefing_page(briefing, last.links, last.catalogue, config.root)
 
             def render(page: Page = page) -> tuple[bytes, tuple[Problem, ...]]:
-                made = self._render_page(page, every_page)
+                made = self._render_page(page, last.every_page)
                 self.rendered_pages += 1
                 return made
 
@@ -361,6 +361,16 @@ class Renderer:
             return None
         return self._files.get(name, key, make) if self._remembers else make()
 
+
+@dataclass(frozen=True, slots=True)
+class _LastRender:
+    """What the last render's briefing pages were made with, for `Renderer.render_early`."""
+
+    config: SiteConfig
+    theme_key: bytes
+    links: ArticleLinks
+    catalogue: Catalogue
+    every_page: Mapping[str, Any]
 
 
 #: Where a build's files go as they are made (`write.StagedSite.add`).

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import os
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
 
+from briefgen import load as load_module
 from briefgen.config import load_config
 from briefgen.errors import Problem
-from briefgen.load import load_briefings, slugify
-from briefgen.model import Actor, Briefing, DatedEvent, KeyFact
+from briefgen.load import LoadMemo, load_briefings, slugify
+from briefgen.model import Actor, Briefing, DatedEvent, KeyFact, SiteConfig
 
 MakeSite = Callable[[Mapping[str, str | bytes]], Path]
 
@@ -448,3 +451,91 @@ def test_an_empty_required_field_is_named(make_site: MakeSite) -> None:
         "content/x.yaml:2:11: published: is empty (write it like `published: 2021-12-29`)",
         "content/x.yaml:4:24: actors[1].kind: is empty (write it like `kind: person`)",
     ]
+
+
+# --- LoadMemo: a rebuild reads only what changed -------------------------------------------
+
+
+def _memo_site(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, Callable[[], list[Briefing]], list[Path]]:
+    """A two-briefing site, a function loading it through one memo, and the files each load
+    actually parsed."""
+    root = make_site(
+        {
+            "briefgen.yaml": "title: Site\n",
+            "content/a.yaml": MINIMAL,
+            "content/b.yaml": MINIMAL,
+            "seeds/a.txt": ARTICLE,
+            "seeds/b.txt": ARTICLE,
+        }
+    )
+    config, _ = load_config(root / "briefgen.yaml")
+    memo, parsed = LoadMemo(), []
+    real = load_module._load_file
+
+    def counting(path: Path, config: SiteConfig) -> object:
+        parsed.append(path)
+        return real(path, config)
+
+    def load() -> list[Briefing]:
+        briefings, problems = load_briefings(config, memo=memo)
+        assert problems == []
+        return briefings
+
+    monkeypatch.setattr(load_module, "_load_file", counting)
+    return root, load, parsed
+
+
+def _later(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Make the loader's clock run `seconds` ahead: files written now look long settled."""
+    real = time.time_ns
+    monkeypatch.setattr(time, "time_ns", lambda: real() + int(seconds * 1e9))
+
+
+def test_settled_unchanged_files_are_not_read_again(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, load, parsed = _memo_site(make_site, monkeypatch)
+    _later(monkeypatch, 60)
+    first = load()
+    parsed.clear()
+    again = load()
+    assert parsed == []
+    assert [a is b for a, b in zip(first, again, strict=True)] == [True, True]
+
+
+def test_an_edit_in_the_same_clock_tick_is_not_missed(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, load, _ = _memo_site(make_site, monkeypatch)
+    load()
+    article = root / "seeds/a.txt"
+    times = article.stat()
+    article.write_text(ARTICLE.replace("Joe", "Jim"))  # same size
+    os.utime(article, ns=(times.st_atime_ns, times.st_mtime_ns))  # same modification time
+    assert load()[0].article_text.startswith("Jim Biden")
+
+
+def test_a_recent_file_read_again_unchanged_keeps_its_objects(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, load, parsed = _memo_site(make_site, monkeypatch)
+    first = load()
+    parsed.clear()
+    again = load()
+    assert len(parsed) == 2  # just written: their times cannot vouch for them yet
+    assert [a is b for a, b in zip(first, again, strict=True)] == [True, True]
+
+
+def test_an_edited_settled_file_is_read_again(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, load, parsed = _memo_site(make_site, monkeypatch)
+    _later(monkeypatch, 60)
+    load()
+    parsed.clear()
+    (root / "content/b.yaml").write_text(MINIMAL.replace("Talks", "Peace talks"))
+    briefings = load()
+    assert parsed == [root / "content/b.yaml"]
+    assert [b.title for b in briefings] == ["Talks", "Peace talks"]

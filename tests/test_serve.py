@@ -107,10 +107,14 @@ class ReloadStream:
         self.response = self.connection.getresponse()
 
     def next_reload(self) -> str:
-        """The token of the next reload event (a socket timeout fails the test)."""
+        """The token of the next reload event; none within `DEADLINE` fails the test (the
+        server's keep-alive comments would otherwise keep the wait going)."""
+        deadline = time.monotonic() + DEADLINE
         while line := self.response.readline():
             if line == b"event: reload\n":
                 return self.response.readline().decode().removeprefix("data: ").strip()
+            if time.monotonic() > deadline:
+                raise AssertionError("no reload event came")
         raise EOFError("the reload stream ended without a reload")
 
     def close(self) -> None:
@@ -144,14 +148,17 @@ class ScriptedBuilder:
         self.hold: threading.Event | None = None
         self.started = threading.Event()
         self.first: tuple[str, ...] = ()
+        #: What the pages made early are, when not those of `outcome` (a wrong guess).
+        self.guessed: Mapping[str, bytes] | None = None
 
     def build(self, first: Collection[str] = (), early: FileSink | None = None) -> BuiltSite:
         """The outcome; with `early`, its pages among `first` go there before any hold."""
         self.first = tuple(first)
         if early is not None and not isinstance(self.outcome, Exception):
+            made_early = self.guessed or self.outcome
             for name in first:
-                if name in self.outcome:
-                    early(name, self.outcome[name])
+                if name in made_early:
+                    early(name, made_early[name])
         self.started.set()
         if self.hold is not None:
             assert self.hold.wait(DEADLINE)
@@ -443,6 +450,33 @@ def test_an_open_page_shows_its_edit_before_the_rest_of_the_site_is_built(
         rebuilding.join(DEADLINE)
         stream.close()
     assert served.live.current().token == early_token, "open pages reload once per edit"
+
+
+def test_an_open_page_made_early_on_a_wrong_guess_reloads_again_with_the_final_page(
+    served: Served,
+) -> None:
+    fetch(served.port, "/repo/briefings/alpha/")
+    stream = ReloadStream(served.port, served.live.current().token)
+    served.builder.hold = threading.Event()
+    served.builder.guessed = {"briefings/alpha/index.html": b"<html><body>Guess</body></html>"}
+    final = b"<html><body>Final</body></html>"
+    served.builder.outcome = {**SITE, "briefings/alpha/index.html": final}
+    rebuilding = threading.Thread(target=served.live.rebuild)
+    rebuilding.start()
+    try:
+        stream.next_reload()
+        guess = fetch(served.port, "/repo/briefings/alpha/").body
+        assert b"Guess" in guess
+        stream.close()
+        stream = ReloadStream(served.port, token_of(guess))  # as the reloaded page does
+    finally:
+        served.builder.hold.set()
+        rebuilding.join(DEADLINE)
+    try:
+        stream.next_reload()
+    finally:
+        stream.close()
+    assert b"Final" in fetch(served.port, "/repo/briefings/alpha/").body
 
 
 def test_build_errors_show_escaped_over_the_last_good_pages_until_fixed(served: Served) -> None:
@@ -866,7 +900,6 @@ def test_the_command_reports_a_busy_port_in_one_line(
 
 
 # --- In a real browser ----------------------------------------------------------------------
-
 
 
 @pytest.mark.browser

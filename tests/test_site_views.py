@@ -38,6 +38,7 @@ from briefgen.model import (
     SiteConfig,
     TimelineEntry,
 )
+from briefgen.paths import briefing_path
 from briefgen.render import Renderer, render_site
 from briefgen.render_views import BRIEFINGS_PER_PAGE, density_charts
 from briefgen.sanitize import plain_text_to_html
@@ -663,7 +664,7 @@ def test_long_lists_are_cut_into_pages_with_a_pager() -> None:
     assert f"tags/{tag_slug(tag)}/page/2/index.html" in files
 
 
-def test_the_open_briefing_page_is_rendered_first_exactly_as_in_the_result() -> None:
+def test_an_open_briefing_page_is_made_before_assembly_exactly_as_in_the_result() -> None:
     config, briefings = _briefings_of()
     edited = [replace(briefings[0], title="A new title"), *briefings[1:]]
     page = f"briefings/{briefings[0].slug}/index.html"
@@ -672,11 +673,40 @@ def test_the_open_briefing_page_is_rendered_first_exactly_as_in_the_result() -> 
         assembler, renderer = Assembler(), Renderer()
         renderer.render(assembler.assemble(config, briefings))
         renderer.rendered_pages = 0
-        after = renderer.render(
-            assembler.assemble(config, edited), first=first, early=early.__setitem__
-        )
+        renderer.render_early(config, edited, first, early.__setitem__)
+        after = renderer.render(assembler.assemble(config, edited))
         counts.append(renderer.rendered_pages)
     assert early == {page: after.files[page]}, "only briefing pages come first"
     assert b"A new title" in early[page]
     assert after.files == render_site(assemble_site(config, edited)).files
-    assert counts[0] == counts[1], "the page rendered first is not rendered again"
+    assert counts[0] == counts[1], "the page made first is not made again"
+
+
+@pytest.mark.parametrize(
+    ("edit", "guessed_wrong"),
+    [("title", False), ("article", False), ("tags", False), ("dates", False), ("actors", True)],
+)
+def test_a_page_made_early_is_the_final_page_unless_its_links_moved(
+    edit: str, guessed_wrong: bool
+) -> None:
+    config, briefings = _briefings_of()
+    edited = _edits(briefings)[edit]
+    renderer, early = Renderer(), {}
+    renderer.render(assemble_site(config, briefings))
+    renderer.render_early(config, edited, [briefing_path(b) for b in edited], early.__setitem__)
+    final = render_site(assemble_site(config, edited)).files
+    wrong = [name for name, page in early.items() if final[name] != page]
+    # A new actor gets its page only once the site is assembled: the early page cannot link it.
+    assert wrong == ([briefing_path(briefings[0])] if guessed_wrong else [])
+
+
+def test_nothing_is_made_early_without_a_last_render_of_the_same_config() -> None:
+    config, briefings = _briefings_of()
+    pages = [briefing_path(b) for b in briefings]
+    early: dict[str, bytes] = {}
+    renderer = Renderer()
+    renderer.render_early(config, briefings, pages, early.__setitem__)
+    assert early == {}
+    renderer.render(assemble_site(config, briefings))
+    renderer.render_early(replace(config, title="Other"), briefings, pages, early.__setitem__)
+    assert early == {}

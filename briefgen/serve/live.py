@@ -10,7 +10,8 @@ An edit shows first where the user is looking: the briefing pages open in browse
 requested last) are made before the rest of the site and published at once in an early snapshot,
 with the new token. A request for one of them gets it; any other request still waits for the
 whole build, so no page is ever served stale after the token moved, and the finished build keeps
-that token (open pages reload once).
+that token (open pages reload once) unless it made one of those pages differently: an early page
+is made with the last build's links (`Renderer.render_early`), and the edit may have moved them.
 """
 
 from __future__ import annotations
@@ -226,9 +227,14 @@ class LiveSite:
             old.problems,
         )
         if changed:
-            # The token an early snapshot announced, when the build went on to succeed: pages
-            # that reloaded then already show it.
+            # The token an early snapshot announced, when the build went on to succeed with the
+            # very pages it showed: pages that reloaded then already show them. A page made
+            # early on a guess that turned out wrong gets a new token, so that they reload again.
             early = self._early if built is not None else None
+            if early is not None and any(
+                new.files.get(name) != early.files[name] for name in self._early_pages
+            ):
+                early = None
             token = early.token if early is not None else self._next_token()
             new = replace(new, token=token)
         with self._state:
