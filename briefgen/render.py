@@ -209,11 +209,14 @@ class Renderer:
             out.add_all(static_assets(theme))
             out.add_all(actor_image_files(site))
             out.add_all(json_exports(site, links, layout, self._file))
+
+        def search_files() -> dict[str, bytes]:
             # Kept from build to build only where bytes are remembered too (the preview).
             search = self._search if self._remembers else SearchIndex()
-            out.add_all(search.files(site_documents(site, links)))
+            return search.files(site_documents(site, links))
 
-        self._render_pages(pages, every_page, theme, site.config.root, problems, out, other_files)
+        others = _OtherFiles(other_files, search_files)
+        self._render_pages(pages, every_page, theme, site.config.root, problems, out, others)
         feeds, feed_problems = site_files(site, sorted(out.names), self._file)
         out.add_all(feeds)
         self._files.sweep()
@@ -269,14 +272,14 @@ class Renderer:
         root: Path,
         problems: list[Problem],
         out: _Output,
-        meanwhile: Callable[[], None],
+        others: _OtherFiles,
     ) -> None:
         """Every page to `out`, made anew or kept from the previous output; the warnings of
         their making go to `problems`. A theme error on any page fails the build, naming each.
-        `meanwhile` is other work, done while a forked worker renders pages."""
+        The `others` are made too, while a forked worker renders pages."""
         errors: list[Problem] = []
         make = functools.partial(self._page_outcome, every_page=every_page, theme=theme, root=root)
-        for outcome in self._outcomes(pages, make, out, meanwhile):
+        for outcome in self._outcomes(pages, make, out, others):
             if outcome.error is not None:
                 errors.append(outcome.error)
                 continue
@@ -299,22 +302,44 @@ class Renderer:
         pages: Sequence[Page],
         make: Callable[[Page], PageOutcome],
         out: _Output,
-        meanwhile: Callable[[], None],
+        others: _OtherFiles,
     ) -> Iterable[PageOutcome]:
-        """`make` of every page, in order, after `meanwhile`; with `parallel`, shared with a
-        forked worker (`workers.in_two_processes`) that hands its pages to the sink itself."""
-        if not self._parallel or len(pages) < PARALLEL_PAGES or cores() < 2 or not can_fork():
-            meanwhile()
+        """`make` of every page, in order, after the `others` went to `out`.
+
+        With `parallel` and a sink, the pages are shared with a forked worker
+        (`workers.in_two_processes`) that first makes the search files while this process makes
+        the other files; each process hands what it makes to the sink itself.
+        """
+        sink = out.sink
+        if (
+            not self._parallel
+            or sink is None
+            or len(pages) < PARALLEL_PAGES
+            or cores() < 2
+            or not can_fork()
+        ):
+            others.other_files()
+            out.add_all(others.search_files())
             return map(make, pages)  # one at a time: each goes to the sink before the next
 
         def made(index: int) -> PageOutcome:
             outcome = make(pages[index])
-            if out.sink is None or outcome.html is None:
+            if outcome.html is None:
                 return outcome
-            out.sink(outcome.path, outcome.html)
+            sink(outcome.path, outcome.html)
             return dataclasses.replace(outcome, html=None)
 
-        return in_two_processes(made, len(pages), meanwhile)
+        def search_to_sink() -> list[str]:
+            files = others.search_files()
+            for name, data in files.items():
+                sink(name, data)
+            return list(files)
+
+        outcomes, search_names = in_two_processes(
+            made, len(pages), others.other_files, search_to_sink
+        )
+        out.names.extend(search_names)
+        return outcomes
 
     def _page_outcome(
         self, page: Page, *, every_page: Mapping[str, Any], theme: Theme, root: Path
@@ -371,6 +396,16 @@ class _LastRender:
     links: ArticleLinks
     catalogue: Catalogue
     every_page: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _OtherFiles:
+    """How a render makes its files that are not pages: `other_files` hands the theme's
+    assets, the actors' pictures and the JSON exports to the output; `search_files` gives the
+    search index (the part a forked worker can make on its own)."""
+
+    other_files: Callable[[], None]
+    search_files: Callable[[], dict[str, bytes]]
 
 
 #: Where a build's files go as they are made (`write.StagedSite.add`).
