@@ -221,7 +221,9 @@ def _latency_table(latencies: Sequence[Latency]) -> list[str]:
         "site's front page is fetched (a briefgen preview shows an open page before the rest of "
         "the site is rebuilt, and answers other pages once the whole rebuild is over), then a "
         f"pause of twice the previous latency plus a random 1.0{DASH}1.6 s, so that the previous "
-        "rebuild is over.",
+        "rebuild is over (before the first edit, the server's start time, at most 30 s, instead "
+        "of twice the previous latency: Pelican watches files only once its first build is "
+        "done).",
         "",
         f"| tool | server start → first page (s) | edit → updated page, median (min{DASH}max) "
         "(s) | edits |",

@@ -52,6 +52,8 @@ POLL_INTERVAL = 0.01
 #: this range, random so that edits do not fall in step with a watcher's polling or batching
 #: period (Hugo's is 0.5 s).
 SETTLE = (1.0, 1.6)
+#: At most this long an extra wait before the first edit (see `_latency_samples`).
+FIRST_EDIT_WAIT = 30.0
 LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
@@ -199,7 +201,10 @@ def _latency_samples(
         # A briefgen preview serves the edited page before its rebuild is over; any other page
         # waits for the end of it, and an edit made meanwhile would wait too.
         _poll(front_page, b"", time.perf_counter() + timeout, server)
-        time.sleep(pauses.uniform(*SETTLE) + 2 * (measured[-1] if measured else 0.0))
+        # Before the first edit, as long again as the start took: `pelican --autoreload` serves
+        # the old output while its first build runs, and watches files only after it.
+        waited = measured[-1] * 2 if measured else min(startup, FIRST_EDIT_WAIT)
+        time.sleep(pauses.uniform(*SETTLE) + waited)
         marker = f"bench-latency-{index}"
         edit_started = time.perf_counter()
         rewrite_article(corpus, tool, retitled(probe, f"{probe.title} ({marker})"))

@@ -103,12 +103,13 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
     digest = inputs_digest(config, inputs)
     if digest is not None and previous.inputs == digest and previous.is_intact(config.output):
         return _unchanged_report(config, inputs, previous, started)
+    cache = ExtractionCache(cache_dir)
     with StagedSite(config.output) as staged:
         built = _build_site(
             config,
             inputs,
             started=started,
-            cache=ExtractionCache(cache_dir),
+            cache=cache,
             renderer=Renderer(previous=previous.records, parallel=True),
             progress=progress,
             sink=staged.add,
@@ -117,6 +118,7 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
         staged.commit()
     made = PreviousBuild(built.records, digest or "", built.render_warnings, built.names)
     write_previous_build(cache_dir, config.output, made)
+    cache.prune()
     return built.report
 
 

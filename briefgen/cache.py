@@ -63,6 +63,7 @@ class ExtractionCache:
         # asked for since the last `retain`, and those asked for before.
         self._keys: dict[int, tuple[Briefing, str]] = {}
         self._asked: dict[int, tuple[Briefing, str]] = {}
+        self._retained: set[str] | None = None
 
     def key_of(self, briefing: Briefing) -> str:
         """The key of the briefing's extraction ("" for a briefing not to extract), remembered
@@ -93,6 +94,24 @@ class ExtractionCache:
         for key in self._memory.keys() - keys:
             del self._memory[key]
         self._keys, self._asked = self._asked, {}
+        self._retained = keys
+
+    def prune(self) -> None:
+        """Delete the entries on disk that the last `retain` did not keep: each edit of an
+        article leaves its old extraction behind, and the cache of an archive edited every day
+        would otherwise grow without end."""
+        if self._folder is None or self._retained is None:
+            return
+        try:
+            folders = [entry.path for entry in os.scandir(self._folder / "extract")]
+            for folder in folders:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        key, suffix = os.path.splitext(entry.name)
+                        if suffix == ".json" and key not in self._retained:
+                            os.unlink(entry.path)
+        except OSError:
+            return  # an entry left behind costs disk space, never the build
 
     def _path(self, key: str) -> Path:
         assert self._folder is not None

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from briefgen import __version__
+from briefgen.cache import CACHE_DIR
 from briefgen.errors import Problem
 from briefgen.publish import PublishError, current_branch
 
@@ -50,6 +51,13 @@ jobs:
         uses: actions/configure-pages@v5
       - name: Install briefgen
         run: {install}
+      # Extractions are kept by content hash: a build reuses those of every unchanged article.
+      - name: Restore briefgen's cache
+        uses: actions/cache@v4
+        with:
+          path: {cache}
+          key: briefgen-${{{{ github.sha }}}}
+          restore-keys: briefgen-
       - name: Build
         run: briefgen build --base-url "${{{{ steps.pages.outputs.base_url }}}}/"
       - uses: actions/upload-pages-artifact@v3
@@ -81,6 +89,7 @@ def write_pages_workflow(
     workflow = _WORKFLOW.format(
         branch=json.dumps(branch or current_branch(root) or "main"),
         install=_install_command(root),
+        cache=json.dumps(CACHE_DIR),
         output=json.dumps(_relative_output(root, output)),
     )
     target = root / WORKFLOW_PATH

@@ -78,6 +78,21 @@ def test_a_corrupt_or_hostile_cache_entry_is_a_miss(make_site: MakeSite) -> None
     assert not (root / "pwned").exists() and not Path("pwned").exists()
 
 
+def test_the_old_extraction_of_an_edited_article_leaves_the_cache(make_site: MakeSite) -> None:
+    root = _project(make_site)
+
+    def entries() -> set[str]:
+        return {path.name for path in (root / CACHE_DIR / "extract").rglob("*.json")}
+
+    build(_config(root))
+    first = entries()
+    (root / "seeds" / "vienna.txt").write_text("The OSCE met in Vienna on Monday.\n")
+    build(_config(root))
+    after = entries()
+    assert len(first) == len(after) == len(ARTICLES)
+    assert len(first & after) == len(ARTICLES) - 1, "only the edited article's entry changed"
+
+
 def test_the_key_changes_with_text_language_and_date() -> None:
     day = datetime.date(2021, 12, 29)
     keys = {

@@ -54,6 +54,18 @@ def test_workflow_builds_with_the_pages_base_url_and_deploys_with_the_pages_acti
     )
 
 
+def test_the_build_restores_the_latest_extraction_cache_before_building(tmp_path: Path) -> None:
+    workflow = load(write_pages_workflow(tmp_path, branch="main"))
+
+    cache = step_using(workflow, "build", "actions/cache")
+    assert cache["with"]["path"] == ".briefgen-cache"
+    assert cache["with"]["key"] == "briefgen-${{ github.sha }}"  # saved anew after each build
+    assert cache["with"]["restore-keys"] == "briefgen-"  # the latest one is restored
+    steps = steps_of(workflow, "build")
+    build = next(s for s in steps if s.get("run", "").startswith("briefgen build"))
+    assert steps.index(cache) < steps.index(build)
+
+
 def test_an_output_directory_inside_the_project_is_uploaded(tmp_path: Path) -> None:
     written = write_pages_workflow(tmp_path, output=tmp_path / "public site", branch="main")
 
