@@ -21,12 +21,12 @@ import itertools
 import operator
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Generic, TypeVar
 
 from briefgen.extract.text import sentence_around, sentence_bounds, shorten
 from briefgen.identity import Identity, Occurrence, identify_actors
+from briefgen.kept import Kept
 from briefgen.model import (
     Actor,
     ActorRef,
@@ -182,28 +182,6 @@ MAX_COMPANIONS = 8
 #: A timeline entry with the key that places it on the site's timeline.
 PlacedEntry = tuple[tuple[tuple[int, int, int, str], tuple[str, str], int], TimelineEntry]
 
-V = TypeVar("V")
-
-
-class _Kept(Generic[V]):
-    """Values kept from one build to the next under the identity of the objects they were made
-    from (held alive here, so an id is never another object's), and an `extra` input compared
-    with `==`. `sweep` forgets what the last build did not ask for."""
-
-    def __init__(self) -> None:
-        self._kept: dict[tuple[int, ...], tuple[tuple[object, ...], object, V]] = {}
-        self._asked: dict[tuple[int, ...], tuple[tuple[object, ...], object, V]] = {}
-
-    def get(self, owners: tuple[object, ...], make: Callable[[], V], extra: object = None) -> V:
-        key = tuple(map(id, owners))
-        known = self._asked.get(key) or self._kept.get(key)
-        value = known[2] if known is not None and known[1] == extra else make()
-        self._asked[key] = (owners, extra, value)
-        return value
-
-    def sweep(self) -> None:
-        self._kept, self._asked = self._asked, {}
-
 
 @dataclass(frozen=True, slots=True)
 class _Cast:
@@ -239,10 +217,10 @@ class Assembler:
     """
 
     def __init__(self) -> None:
-        self._merged: _Kept[Briefing] = _Kept()
-        self._sentences: _Kept[list[tuple[int, int]]] = _Kept()
-        self._events: _Kept[list[PlacedEntry]] = _Kept()
-        self._site_actors: _Kept[SiteActor] = _Kept()
+        self._merged: Kept[Briefing] = Kept()
+        self._sentences: Kept[list[tuple[int, int]]] = Kept()
+        self._events: Kept[list[PlacedEntry]] = Kept()
+        self._site_actors: Kept[SiteActor] = Kept()
         self._cast: tuple[object, _Cast] | None = None
         self._chronology = _Chronology((), (), {})
 

@@ -13,6 +13,7 @@ the next build keeps the files whose inputs did not change (see `render.Renderer
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -25,6 +26,7 @@ from typing import Any
 from briefgen.errors import Problem
 from briefgen.extract.langdata import base_language
 from briefgen.fingerprint import OutputRecord, code_fingerprint
+from briefgen.kept import Kept
 from briefgen.model import (
     Actor,
     Briefing,
@@ -59,21 +61,16 @@ class ExtractionCache:
     def __init__(self, folder: Path | None = None) -> None:
         self._folder = folder
         self._memory: dict[str, Extraction] = {}
-        # By id, with the briefing itself so that the id cannot be another object's; the keys
-        # asked for since the last `retain`, and those asked for before.
-        self._keys: dict[int, tuple[Briefing, str]] = {}
-        self._asked: dict[int, tuple[Briefing, str]] = {}
+        self._keys: Kept[str] = Kept()
         self._retained: set[str] | None = None
 
     def key_of(self, briefing: Briefing) -> str:
         """The key of the briefing's extraction ("" for a briefing not to extract), remembered
         for the same object: a preview's loader gives the same objects for unchanged files, and
         hashing every article again would cost a tenth of a second at 10,000 briefings."""
-        known = self._asked.get(id(briefing)) or self._keys.get(id(briefing))
-        if known is None or known[0] is not briefing:
-            known = (briefing, _extraction_key_of(briefing) if briefing.extract else "")
-        self._asked[id(briefing)] = known
-        return known[1]
+        if not briefing.extract:
+            return ""
+        return self._keys.get((briefing,), functools.partial(_extraction_key_of, briefing))
 
     def get(self, key: str) -> Extraction | None:
         found = self._memory.get(key)
@@ -93,7 +90,7 @@ class ExtractionCache:
         since the last call (a long preview must not grow without end)."""
         for key in self._memory.keys() - keys:
             del self._memory[key]
-        self._keys, self._asked = self._asked, {}
+        self._keys.sweep()
         self._retained = keys
 
     def prune(self) -> None:
@@ -241,12 +238,12 @@ def write_previous_build(
     build: PreviousBuild,
 ) -> None:
     """Keep what this build wrote to `output` for the next one, with the identity of each file."""
-    files = {
-        name: [record.digest, identity, [_problem_to_json(w) for w in record.warnings]]
-        for name in build.names
-        if (identity := _identity_of(output / name)) is not None
-        for record in [build.records.get(name, OutputRecord(""))]
-    }
+    files = {}
+    for name in build.names:
+        identity = _identity_of(output / name)
+        if identity is not None:
+            record = build.records.get(name, OutputRecord(""))
+            files[name] = [record.digest, identity, [_problem_to_json(w) for w in record.warnings]]
     data = {
         "output": str(output),
         "inputs": build.inputs,
