@@ -25,6 +25,7 @@ from pathlib import Path
 from briefgen.assemble import Assembler
 from briefgen.cache import (
     CACHE_DIR,
+    SPARE_SITE,
     ExtractionCache,
     PreviousBuild,
     read_previous_build,
@@ -104,7 +105,7 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
     if digest is not None and previous.inputs == digest and previous.is_intact(config.output):
         return _unchanged_report(config, inputs, previous, started)
     cache = ExtractionCache(cache_dir)
-    with StagedSite(config.output) as staged:
+    with StagedSite(config.output, spare=cache_dir / SPARE_SITE) as staged:
         built = _build_site(
             config,
             inputs,
@@ -115,7 +116,7 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
             sink=staged.add,
         )
         staged.keep(built.kept)
-        staged.commit()
+        staged.commit(built.names)
     made = PreviousBuild(built.records, digest or "", built.render_warnings, built.names)
     write_previous_build(cache_dir, config.output, made)
     cache.prune()
@@ -224,14 +225,17 @@ def _build_site(
 ) -> BuiltSite:
     """Every stage after `load` but `write`; with a `sink`, the files go there as made."""
     briefings = inputs.briefings
-    extractions = extract_all(briefings, cache or ExtractionCache(), progress)
+    cache = cache or ExtractionCache()
+    extractions = extract_all(briefings, cache, progress)
     assembler = assembler or Assembler()
     renderer = renderer or Renderer()
     assembled = [assembler.merge(b, e) for b, e in zip(briefings, extractions, strict=True)]
     if early is not None and first:
         renderer.render_early(config, assembled, first, early)
     site = assembler.assemble(config, assembled, inputs.canonical_actors)
-    rendered = renderer.render(site, sink)
+    # A merged briefing is a pure function of its loaded briefing and its extraction's key.
+    origins = [(m, (b, cache.key_of(b))) for m, b in zip(assembled, briefings, strict=True)]
+    rendered = renderer.render(site, sink, origins)
     report = BuildReport(
         output=config.output,
         briefings=len(briefings),

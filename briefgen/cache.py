@@ -1,4 +1,5 @@
-"""What one build keeps for the next in `.briefgen-cache/`: extractions, and output records.
+"""What one build keeps for the next in `.briefgen-cache/`: extractions, output records, and
+the site the last build replaced (`SPARE_SITE`, see `write.StagedSite`).
 
 Extraction is the costly per-briefing step and a pure function of the article text, its language
 and its publication date, so its result can be kept under a hash of exactly those inputs. The key
@@ -40,6 +41,8 @@ from briefgen.model import (
 from briefgen.write import MARKER
 
 CACHE_DIR = ".briefgen-cache"
+#: Where, in the cache folder, a build leaves the site it replaced, for the next to update.
+SPARE_SITE = "spare-site"
 
 
 def extraction_key(text: str, lang: str, published: Published) -> str:

@@ -163,11 +163,19 @@ class Renderer:
         self._last: _LastRender | None = None
         self.rendered_pages = 0
 
-    def render(self, site: Site, sink: FileSink | None = None) -> RenderedSite:
+    def render(
+        self,
+        site: Site,
+        sink: FileSink | None = None,
+        origins: Iterable[tuple[Briefing, object]] = (),
+    ) -> RenderedSite:
         """Every output file of `site`; pages whose inputs are unchanged come from memory.
 
         With a `sink`, each file made is handed to it as soon as it is made, and not kept in
-        `RenderedSite.files`: a build then never holds its whole output in memory.
+        `RenderedSite.files`: a build then never holds its whole output in memory. `origins`
+        pairs briefings of the site with what each was made from, so that comparing a page's
+        inputs with the previous build's digests the sources of its briefings, not the merged
+        briefings, many times larger (`Digester.vouch`).
         """
         theme = find_theme(site.config)
         theme_key = theme_fingerprint(theme)
@@ -181,7 +189,10 @@ class Renderer:
             self._pages, self._files = Memo(), Memo()
             self._environment = None
         if self._previous is not None:
-            self._reuse = OutputReuse(self._previous, _digester(theme_key, site.config))
+            digester = _digester(theme_key, site.config)
+            for briefing, made_from in origins:
+                digester.vouch(briefing, made_from)
+            self._reuse = OutputReuse(self._previous, digester)
         self._records = {}
         # Bytes handed to a sink are not kept: remembering them would hold the whole output.
         self._remembers = sink is None

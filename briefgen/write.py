@@ -6,10 +6,18 @@ file is there, so a failed or interrupted build leaves the previous site byte-fo
 Files unchanged since the previous build are hard-linked from it, not written again. A
 marker file says "briefgen made this directory": briefgen never replaces or deletes a directory
 that lacks it, so a mistyped `output:` cannot wipe someone's documents.
+
+The site a swap retires can be kept as a *spare* (in the cache folder) and be the next build's
+staging directory: most of its files are then already the current output's (hard links to the
+same files), its folders exist, and the next build updates it instead of making and deleting
+ten thousand links and folders. Nothing in a spare is trusted: a file is kept only when it is
+the current output's very file, every other is replaced or deleted, and anything that is not a
+plain file or folder is removed before the build writes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterable
@@ -27,7 +35,8 @@ class StagedSite:
     Files can be added as soon as they are made, so a build need not hold its whole site in
     memory. Leaving the `with` block without `commit` (an error, an interruption) discards
     everything written, and `output` stays as it was. Another process may `add` files too (the
-    staging folder is a plain folder; each file is written once).
+    staging folder is a plain folder; each file is written once); `commit` is then told their
+    names. With a `spare` path, the retired site is kept there for the next build to update.
 
         with StagedSite(output) as staged:
             staged.add("index.html", html)
@@ -35,31 +44,60 @@ class StagedSite:
             staged.commit()
     """
 
-    def __init__(self, output: Path) -> None:
+    def __init__(self, output: Path, spare: Path | None = None) -> None:
         _check_replaceable(output)
         self.output = output
+        self._spare = spare
         self._staging = _sibling(output, "staging")
         self._folders: set[Path] = set()
+        #: The files of a reused spare and their inodes, by POSIX path (none in a fresh folder).
+        self._earlier: dict[str, int] = {}
+        self._written: set[str] = set()
 
     def __enter__(self) -> StagedSite:
-        self._staging.mkdir(parents=True)
+        if self._claim_spare():
+            self._earlier, folders = _plain_files(self._staging)
+            self._folders.update(folders)
+        else:
+            self._staging.mkdir(parents=True)
+            (self._staging / MARKER).write_bytes(_MARKER_TEXT)
         self._folders.add(self._staging)
-        (self._staging / MARKER).write_bytes(_MARKER_TEXT)
         return self
 
     def __exit__(self, *_: object) -> None:
+        if not self._staging.exists():
+            return
+        if self._spare is not None:
+            with contextlib.suppress(OSError):
+                self._staging.rename(self._spare)  # what it holds is checked on reuse anyway
+                return
         shutil.rmtree(self._staging, ignore_errors=True)
 
     def add(self, name: str, data: bytes) -> None:
         """Write the file `name` (a POSIX path relative to the site) of the new site."""
-        self._target(name).write_bytes(data)
+        target = self._target(name)
+        if name in self._earlier:
+            _remove(target)  # a spare's file may be a link to the current output's
+        try:
+            target.write_bytes(data)
+        except IsADirectoryError:
+            _remove(target)  # a spare's folder where the new site has a file
+            target.write_bytes(data)
+        self._written.add(name)
 
     def keep(self, names: Iterable[str]) -> None:
         """Take each file of `names` from the current output as it is: hard-linked (copied where
         the file system cannot link), so an unchanged file costs no writing."""
         for name in names:
+            self._written.add(name)
+            inode = self._earlier.get(name)
+            # A name of the spare's is a path found inside it: safe to join as it is.
+            if inode is not None and inode == _inode(os.path.join(self.output, name)):
+                continue  # the spare's file is the current output's
             target = self._target(name)
             source = self.output / target.relative_to(self._staging)
+            if inode is not None:
+                _remove(target)
             try:
                 os.link(source, target)
             except FileNotFoundError as error:
@@ -68,28 +106,119 @@ class StagedSite:
             except OSError:
                 shutil.copy2(source, target)
 
-    def commit(self) -> None:
-        """Swap the new site in for the current output."""
-        retired = _sibling(self.output, "old")
+    def commit(self, others: Iterable[str] = ()) -> None:
+        """Swap the new site in for the current output; `others` are the files other processes
+        added (a reused spare's files that are in neither are deleted first)."""
+        self._remove_stale(self._written.union(others))
+        retired = None
         try:
             if self.output.exists():
-                self.output.rename(retired)
+                retired = self._retire_output()
             self._staging.rename(self.output)
         except BaseException:
             # Interrupted between the two renames: put the previous site back before cleaning up.
-            if retired.exists() and not self.output.exists():
+            if retired is not None and retired.exists() and not self.output.exists():
                 retired.rename(self.output)
             raise
         finally:
-            shutil.rmtree(retired, ignore_errors=True)
+            if retired is not None and retired != self._spare:
+                shutil.rmtree(retired, ignore_errors=True)
+
+    def _claim_spare(self) -> bool:
+        """Make the spare, if there is one of briefgen's, this build's staging folder (a rename:
+        of two builds at once, one gets it)."""
+        if self._spare is None or not (self._spare / MARKER).is_file():
+            return False
+        try:
+            self._spare.rename(self._staging)
+        except OSError:
+            return False
+        return True
+
+    def _retire_output(self) -> Path:
+        """Move the current output aside: to the spare place when it can (same file system,
+        nothing there), else to a scratch folder deleted after the swap."""
+        if self._spare is not None:
+            try:
+                self._spare.parent.mkdir(parents=True, exist_ok=True)
+                self.output.rename(self._spare)
+                return self._spare
+            except OSError:
+                pass
+        retired = _sibling(self.output, "old")
+        self.output.rename(retired)
+        return retired
+
+    def _remove_stale(self, names: set[str]) -> None:
+        """Delete a reused spare's files that the new site does not have, and the folders
+        they leave empty."""
+        for name in self._earlier.keys() - names:
+            path = self._staging / name
+            if path.is_dir():
+                continue  # a folder of the new site stands where the file was
+            try:
+                path.unlink()
+            except (FileNotFoundError, NotADirectoryError):
+                continue  # a file of the new site stands where one of its folders was
+            for folder in path.parents:
+                if folder == self._staging:
+                    break
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
 
     def _target(self, name: str) -> Path:
         """Where `name` goes in the staging folder, its folder created (once per build)."""
         target = self._staging / _safe_relative(name)
         if target.parent not in self._folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):
+                # A spare's file where the new site has a folder.
+                for folder in reversed(target.relative_to(self._staging).parents):
+                    if (self._staging / folder).is_file():
+                        _remove(self._staging / folder)
+                target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
         return target
+
+
+def _plain_files(folder: Path) -> tuple[dict[str, int], list[Path]]:
+    """The files under `folder` by POSIX path with their inodes (the marker aside), and its
+    folders; anything but plain files and folders (a link planted in a spare, say) is removed,
+    so that no write can follow it elsewhere."""
+    found: dict[str, int] = {}
+    folders = [folder]
+    for current in folders:
+        prefix = current.relative_to(folder).as_posix() + "/" if current != folder else ""
+        with os.scandir(current) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(Path(entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    found[prefix + entry.name] = entry.inode()
+                else:
+                    os.unlink(entry.path)
+    found.pop(MARKER, None)
+    return found, folders
+
+
+def _inode(path: str | Path) -> int | None:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return None
+
+
+def _remove(path: Path) -> None:
+    """Delete a file or a folder of the staging area, if it is there."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    except (IsADirectoryError, PermissionError):
+        shutil.rmtree(path)
 
 
 def _sibling(output: Path, purpose: str) -> Path:

@@ -61,3 +61,20 @@ def test_a_file_stays_only_when_the_digest_of_its_inputs_is_the_same() -> None:
     assert changed.record(()) == OutputRecord(digest(("b", 1)) or "")
     unknown = reuse.verdict("c.html", None)
     assert unknown.kept is None and unknown.record(()) is None, "no key: always made"
+
+
+def test_a_vouched_value_stands_for_what_it_was_made_from() -> None:
+    row = Row("Geneva", ("nato",))
+    page = Page((row,), "Talks")
+    vouched = Digester(b"salt", shared=(Row,))
+    vouched.vouch(row, ("geneva.yaml", "extraction-key"))
+    made_again = Row("Geneva", ("nato",))  # in another build, say
+    again = Digester(b"salt", shared=(Row,))
+    again.vouch(made_again, ("geneva.yaml", "extraction-key"))
+    assert vouched(page) == again(Page((made_again,), "Talks"))
+    other_source = Digester(b"salt", shared=(Row,))
+    other_source.vouch(row, ("geneva.yaml", "another key"))
+    plain = Digester(b"salt", shared=(Row,))
+    assert len({vouched(page), other_source(page), plain(page)}) == 3, (
+        "another source, or the value's own digest, never passes for the same inputs"
+    )

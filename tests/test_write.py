@@ -121,3 +121,85 @@ def test_a_staged_site_left_without_commit_changes_nothing(tmp_path: Path) -> No
         staged.add("index.html", b"half-built")
     assert file_tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+
+
+def write_with_spare(
+    files: dict[str, bytes], output: Path, spare: Path, kept: tuple[str, ...] = ()
+) -> None:
+    """`write_site` keeping the retired site as a spare, as `build` does."""
+    with StagedSite(output, spare=spare) as staged:
+        for name, data in files.items():
+            staged.add(name, data)
+        staged.keep(kept)
+        staged.commit()
+
+
+def test_a_spare_site_is_updated_into_the_next_site_exactly(tmp_path: Path) -> None:
+    out, spare = tmp_path / "_site", tmp_path / "cache" / "spare"
+    write_with_spare({"index.html": b"1", "a/index.html": b"a", "gone.html": b"g"}, out, spare)
+    write_with_spare({"index.html": b"2", "a/index.html": b"a2", "b/index.html": b"b"}, out, spare)
+    assert file_tree(spare) == {
+        "index.html": b"1",
+        "a/index.html": b"a",
+        "gone.html": b"g",
+        MARKER: ANY,
+    }, "the first site, retired whole"
+    kept_inode = (out / "b/index.html").stat().st_ino
+    write_with_spare({"index.html": b"3", "c/index.html": b"c"}, out, spare, kept=("b/index.html",))
+    assert file_tree(out) == {
+        "index.html": b"3",
+        "b/index.html": b"b",
+        "c/index.html": b"c",
+        MARKER: ANY,
+    }
+    assert (out / "b/index.html").stat().st_ino == kept_inode
+    assert not (out / "a").exists(), "folders the new site lacks are gone"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "cache"]
+
+
+def test_writing_into_a_spare_never_changes_the_current_site(tmp_path: Path) -> None:
+    out, spare = tmp_path / "_site", tmp_path / "spare"
+    write_with_spare({"index.html": b"1", "a.html": b"a"}, out, spare)
+    write_with_spare({"index.html": b"2"}, out, spare, kept=("a.html",))
+    write_with_spare({"index.html": b"3"}, out, spare, kept=("a.html",))
+    assert (spare / "a.html").samefile(out / "a.html"), "the spare shares the unchanged file"
+    with StagedSite(out, spare=spare) as staged:
+        staged.add("a.html", b"changed")
+        assert (out / "a.html").read_bytes() == b"a", "before the swap, the site is as it was"
+        staged.add("index.html", b"4")
+    assert file_tree(out) == {"index.html": b"3", "a.html": b"a", MARKER: ANY}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "spare"]
+
+
+def test_a_spare_whose_files_and_folders_trade_places_gives_the_new_site(tmp_path: Path) -> None:
+    out, spare = tmp_path / "_site", tmp_path / "spare"
+    write_with_spare({"x": b"file", "y/index.html": b"folder"}, out, spare)
+    write_with_spare({"index.html": b"1"}, out, spare)
+    write_with_spare({"x/index.html": b"now a folder", "y": b"now a file"}, out, spare)
+    assert file_tree(out) == {"x/index.html": b"now a folder", "y": b"now a file", MARKER: ANY}
+
+
+def test_a_link_planted_in_a_spare_is_removed_not_followed(tmp_path: Path) -> None:
+    out, spare, elsewhere = tmp_path / "_site", tmp_path / "spare", tmp_path / "elsewhere"
+    write_with_spare({"index.html": b"1", "a/index.html": b"a"}, out, spare)
+    write_with_spare({"index.html": b"2"}, out, spare)
+    elsewhere.mkdir()
+    (spare / "a" / "index.html").unlink()
+    (spare / "a").rmdir()
+    (spare / "a").symlink_to(elsewhere, target_is_directory=True)
+    write_with_spare({"index.html": b"3", "a/index.html": b"new"}, out, spare)
+    assert list(elsewhere.iterdir()) == []
+    assert file_tree(out) == {"index.html": b"3", "a/index.html": b"new", MARKER: ANY}
+
+
+def test_a_folder_at_the_spare_place_that_briefgen_did_not_make_is_left_alone(
+    tmp_path: Path,
+) -> None:
+    out, spare = tmp_path / "_site", tmp_path / "spare"
+    spare.mkdir()
+    (spare / "notes.txt").write_bytes(b"mine")
+    write_with_spare({"index.html": b"1"}, out, spare)
+    write_with_spare({"index.html": b"2"}, out, spare)
+    assert file_tree(spare) == {"notes.txt": b"mine"}
+    assert file_tree(out) == {"index.html": b"2", MARKER: ANY}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "spare"]
