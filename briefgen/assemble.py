@@ -177,6 +177,34 @@ def assemble_site(
 ActorRefs = Mapping[str, Sequence[ActorRef | None]]
 #: Each briefing's sentences (`sentence_bounds` of its article), by briefing slug.
 Sentences = Mapping[str, list[tuple[int, int]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What assembling learns from one briefing alone, whatever the rest of the site:
+    the sentences of its article, and for each of its dated events that has a place in time
+    (in the briefing's order), the indices of its actors the event involves (`_involved`).
+
+    A pure function of the briefing (`read_briefing`), so a build can keep it for the next
+    (`cache.ReadingCache`): working it out was most of assembling a site.
+    """
+
+    sentences: list[tuple[int, int]]
+    involved: tuple[tuple[int, ...], ...]
+
+    def fits(self, briefing: Briefing) -> bool:
+        """Whether it can be this briefing's reading (a kept one could be damaged)."""
+        actors = len(briefing.actors)
+        return len(self.involved) == len(_dated(briefing)) and all(
+            0 <= index < actors for indices in self.involved for index in indices
+        )
+
+
+def read_briefing(briefing: Briefing) -> Reading:
+    """The `Reading` of `briefing`."""
+    sentences = sentence_bounds(briefing.article_text)
+    events = [event for _, event, _ in _dated(briefing)]
+    return Reading(sentences, tuple(_involved(events, briefing.actors, sentences)))
 #: How many of the site actors' companions (other actors of the same briefings) a page lists.
 MAX_COMPANIONS = 8
 #: A timeline entry with the key that places it on the site's timeline.
@@ -218,11 +246,13 @@ class Assembler:
 
     def __init__(self) -> None:
         self._merged: Kept[Briefing] = Kept()
-        self._sentences: Kept[list[tuple[int, int]]] = Kept()
+        self._readings: Kept[Reading] = Kept()
         self._events: Kept[list[PlacedEntry]] = Kept()
         self._site_actors: Kept[SiteActor] = Kept()
         self._cast: tuple[object, _Cast] | None = None
         self._chronology = _Chronology((), (), {})
+        #: The reading of each briefing of the last `assemble`, by slug.
+        self.readings: dict[str, Reading] = {}
 
     def merge(self, briefing: Briefing, extraction: Extraction) -> Briefing:
         """`merge_briefing`, kept while `briefing` and `extraction` are the same objects."""
@@ -235,15 +265,22 @@ class Assembler:
         config: SiteConfig,
         briefings: Iterable[Briefing],
         canonical_actors: Sequence[CanonicalActor] = (),
+        known: Mapping[str, Reading] | None = None,
     ) -> Site:
-        """`assemble_site` of these briefings, reusing what earlier calls made."""
+        """`assemble_site` of these briefings, reusing what earlier calls made.
+
+        `known` holds readings kept by an earlier process, by slug: each is that of the very
+        briefing of that slug given now (the caller keys them by what the briefing is made
+        from); one that does not fit its briefing is worked out again.
+        """
         ordered = sorted(briefings, key=publication_sort_key, reverse=True)
         cast = self._who_is_who(ordered, canonical_actors, config.language)
-        sentences = {
-            b.slug: self._sentences.get((b,), functools.partial(sentence_bounds, b.article_text))
+        self.readings = {
+            b.slug: self._readings.get((b,), functools.partial(_reading, b, known or {}))
             for b in ordered
         }
-        chronology = self._chronicle(ordered, cast.ref_of, sentences)
+        sentences = {slug: reading.sentences for slug, reading in self.readings.items()}
+        chronology = self._chronicle(ordered, cast.ref_of)
         actors = [
             self._site_actors.get(
                 (identity,),
@@ -259,7 +296,7 @@ class Assembler:
             )
             for identity, ref in zip(cast.identities, cast.refs, strict=True)
         ]
-        for kept in (self._merged, self._sentences, self._events, self._site_actors):
+        for kept in (self._merged, self._readings, self._events, self._site_actors):
             kept.sweep()
         return Site(
             config=config,
@@ -284,15 +321,15 @@ class Assembler:
         self._cast = (signature, cast)
         return cast
 
-    def _chronicle(
-        self, ordered: Sequence[Briefing], ref_of: ActorRefs, sentences: Sentences
-    ) -> _Chronology:
+    def _chronicle(self, ordered: Sequence[Briefing], ref_of: ActorRefs) -> _Chronology:
         """The timeline, each briefing's events made again only when it or its actors' pages
         changed, and sorted again only when one of them was."""
         sources = tuple(
             self._events.get(
                 (b,),
-                functools.partial(_briefing_events, b, ref_of[b.slug], sentences[b.slug]),
+                functools.partial(
+                    _briefing_events, b, ref_of[b.slug], self.readings[b.slug].involved
+                ),
                 ref_of[b.slug],
             )
             for b in ordered
@@ -381,55 +418,63 @@ def _actor_refs(identities: Sequence[Identity], site_language: str) -> list[Acto
     return [ActorRef(slugs[i], names[i], kinds[i]) for i in range(len(identities))]
 
 
-def _briefing_events(
-    briefing: Briefing, refs: Sequence[ActorRef | None], sentences: list[tuple[int, int]]
-) -> list[PlacedEntry]:
-    """The briefing's events that have a place in time, each with its place on the timeline
-    and the site actors it involves (`_involved`); `refs[i]` is `briefing.actors[i]`'s page."""
-    dated = [
+def _reading(briefing: Briefing, known: Mapping[str, Reading]) -> Reading:
+    reading = known.get(briefing.slug)
+    return reading if reading is not None and reading.fits(briefing) else read_briefing(briefing)
+
+
+def _dated(briefing: Briefing) -> list[tuple[int, DatedEvent, tuple[int, int, int, str]]]:
+    """The briefing's events that have a place in time: index, event, place."""
+    return [
         (index, event, when)
         for index, event in enumerate(briefing.dates)
         if (when := date_sort_key(event.value)) is not None
     ]
-    involved = _involved([event for _, event, _ in dated], briefing.actors, refs, sentences)
+
+
+def _briefing_events(
+    briefing: Briefing, refs: Sequence[ActorRef | None], involved: Sequence[tuple[int, ...]]
+) -> list[PlacedEntry]:
+    """The briefing's events that have a place in time, each with its place on the timeline
+    and the site actors it involves; `refs[i]` is `briefing.actors[i]`'s page, `involved` the
+    actors of each event (`Reading.involved`)."""
     published = publication_sort_key(briefing)
     return [
         (
             (when, published, index),
-            TimelineEntry(f"event-{briefing.slug}-{index + 1}", event, briefing, actors),
+            TimelineEntry(
+                f"event-{briefing.slug}-{index + 1}",
+                event,
+                briefing,
+                tuple(dict.fromkeys(ref for i in indices if (ref := refs[i]) is not None)),
+            ),
         )
-        for (index, event, when), actors in zip(dated, involved, strict=True)
+        for (index, event, when), indices in zip(_dated(briefing), involved, strict=True)
     ]
 
 
 def _involved(
-    events: Sequence[DatedEvent],
-    actors: Sequence[Actor],
-    refs: Sequence[ActorRef | None],
-    sentences: list[tuple[int, int]],
-) -> list[tuple[ActorRef, ...]]:
-    """For each of a briefing's events, the pages of the briefing's actors (`refs[i]` for
-    `actors[i]`) that its description names or that its sentence in the article mentions, in
-    the briefing's order, each once.
+    events: Sequence[DatedEvent], actors: Sequence[Actor], sentences: list[tuple[int, int]]
+) -> list[tuple[int, ...]]:
+    """For each of a briefing's events, the indices of the briefing's actors that its
+    description names or that its sentence in the article mentions, in the briefing's order.
 
     Worked out for all the events at once: each name is searched once through every
     description (`_naming`), and an event's sentence finds its mentions by bisection in their
     sorted offsets. Testing every actor against every event was the largest part of assembling
     a site.
     """
-    paged = [(i, ref) for i, ref in enumerate(refs) if ref is not None]
-    names = [(f" {key} ", i) for i, _ in paged for key in _names(actors[i])]
+    names = [(f" {key} ", i) for i, actor in enumerate(actors) for key in _names(actor)]
     described = [f" {name_key(event.event or event.text)} " for event in events]
     involving = _naming(described, names)
-    mentions = sorted((m.start, i) for i, _ in paged for m in actors[i].mentions)
+    mentions = sorted((m.start, i) for i, actor in enumerate(actors) for m in actor.mentions)
     starts = [start for start, _ in mentions]
     for event, found in zip(events, involving, strict=True):
         if event.start is not None:
             start, end = sentence_around(sentences, event.start)
             first = bisect.bisect_left(starts, start)
             found.update(i for _, i in mentions[first : bisect.bisect_left(starts, end, first)])
-    page = dict(paged)
-    return [tuple(dict.fromkeys(page[i] for i in sorted(found))) for found in involving]
+    return [tuple(sorted(found)) for found in involving]
 
 
 def _naming(texts: Sequence[str], names: Iterable[tuple[str, int]]) -> list[set[int]]:

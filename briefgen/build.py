@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import time
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +28,7 @@ from briefgen.cache import (
     SPARE_SITE,
     ExtractionCache,
     PreviousBuild,
+    ReadingCache,
     read_previous_build,
     write_previous_build,
 )
@@ -111,6 +112,7 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
             inputs,
             started=started,
             cache=cache,
+            readings=ReadingCache(cache_dir),
             renderer=Renderer(previous=previous.records, parallel=True),
             progress=progress,
             sink=staged.add,
@@ -216,6 +218,7 @@ def _build_site(
     *,
     started: float,
     cache: ExtractionCache | None = None,
+    readings: ReadingCache | None = None,
     assembler: Assembler | None = None,
     renderer: Renderer | None = None,
     progress: Progress | None = None,
@@ -223,7 +226,12 @@ def _build_site(
     first: Collection[str] = (),
     early: FileSink | None = None,
 ) -> BuiltSite:
-    """Every stage after `load` but `write`; with a `sink`, the files go there as made."""
+    """Every stage after `load` but `write`; with a `sink`, the files go there as made.
+
+    With `readings` (a build's, from one process to the next), each briefing's reading is
+    kept under a digest of what it is made from, and the renderer digests that instead of the
+    merged briefing; a preview keeps both in memory instead, under the briefings' identity.
+    """
     briefings = inputs.briefings
     cache = cache or ExtractionCache()
     extractions = extract_all(briefings, cache, progress)
@@ -232,10 +240,12 @@ def _build_site(
     assembled = [assembler.merge(b, e) for b, e in zip(briefings, extractions, strict=True)]
     if early is not None and first:
         renderer.render_early(config, assembled, first, early)
-    site = assembler.assemble(config, assembled, inputs.canonical_actors)
-    # A merged briefing is a pure function of its loaded briefing and its extraction's key.
-    origins = [(m, (b, cache.key_of(b))) for m, b in zip(assembled, briefings, strict=True)]
-    rendered = renderer.render(site, sink, origins)
+    sources = briefing_sources(briefings, cache) if readings is not None else {}
+    known = readings.read(sources) if readings is not None else None
+    site = assembler.assemble(config, assembled, inputs.canonical_actors, known)
+    if readings is not None:
+        readings.write(sources, assembler.readings)
+    rendered = renderer.render(site, sink, sources)
     report = BuildReport(
         output=config.output,
         briefings=len(briefings),
@@ -254,6 +264,18 @@ def _build_site(
         rendered.names,
         tuple(rendered.problems),
     )
+
+
+def briefing_sources(briefings: Iterable[Briefing], cache: ExtractionCache) -> dict[str, str]:
+    """For each briefing (by slug), a digest of what its merged form is made from, salted with
+    briefgen's code: the briefing as loaded, and its extraction's key."""
+    digest = Digester(code_fingerprint(Path(__file__).parent).encode())
+    sources = {}
+    for briefing in briefings:
+        source = digest((briefing, cache.key_of(briefing)))
+        if source is not None:
+            sources[briefing.slug] = source
+    return sources
 
 
 class SiteBuilder:

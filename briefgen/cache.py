@@ -1,5 +1,5 @@
-"""What one build keeps for the next in `.briefgen-cache/`: extractions, output records, and
-the site the last build replaced (`SPARE_SITE`, see `write.StagedSite`).
+"""What one build keeps for the next in `.briefgen-cache/`: extractions, the briefings' readings,
+output records, and the site the last build replaced (`SPARE_SITE`, see `write.StagedSite`).
 
 Extraction is the costly per-briefing step and a pure function of the article text, its language
 and its publication date, so its result can be kept under a hash of exactly those inputs. The key
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from briefgen.assemble import Reading
 from briefgen.errors import Problem
 from briefgen.extract.langdata import base_language
 from briefgen.fingerprint import OutputRecord, code_fingerprint
@@ -186,6 +187,66 @@ def extraction_from_json(data: dict[str, Any]) -> Extraction:
 def _word(value: object) -> str:
     """`value` as a shared string (see `extraction_from_json`)."""
     return sys.intern(str(value))
+
+
+#: The readings of the last build's briefings (`ReadingCache`).
+READINGS = "readings.json"
+
+
+class ReadingCache:
+    """The `assemble.Reading` of each briefing of the last build, kept under the digest of what
+    the briefing is made from (`build.briefing_sources`, salted with briefgen's code), in one
+    JSON file rewritten when the site's briefings change. A reading costs more to work out than
+    to read back; a damaged entry is left out (worked out again)."""
+
+    def __init__(self, folder: Path) -> None:
+        self._path = folder / READINGS
+        self._found: dict[str, list[Any]] = {}
+
+    def read(self, sources: Mapping[str, str]) -> dict[str, Reading]:
+        """The kept reading of each briefing, by slug, from each one's source digest."""
+        try:
+            kept = json.loads(self._path.read_text(encoding="utf-8"))
+            self._found = kept if isinstance(kept, dict) else {}
+        except (OSError, ValueError):
+            self._found = {}
+        readings = {}
+        for slug, source in sources.items():
+            entry = self._found.get(source)
+            reading = _reading_from_json(entry) if entry is not None else None
+            if reading is not None:
+                readings[slug] = reading
+        return readings
+
+    def write(self, sources: Mapping[str, str], readings: Mapping[str, Reading]) -> None:
+        """Keep these readings (by slug, under `sources[slug]`) for the next build, and only
+        these; nothing is written when they are the ones read."""
+        entries = {
+            sources[slug]: _reading_to_json(reading)
+            for slug, reading in readings.items()
+            if slug in sources
+        }
+        if entries.keys() != self._found.keys():
+            _write_json(self._path, entries)
+            self._found = entries
+
+
+def _reading_to_json(reading: Reading) -> list[Any]:
+    return [[n for bounds in reading.sentences for n in bounds], list(map(list, reading.involved))]
+
+
+def _reading_from_json(data: Any) -> Reading | None:
+    """The reading `_reading_to_json` wrote, or None when `data` is not one."""
+    try:
+        flat, involved = data
+        if not all(type(n) is int for n in flat) or len(flat) % 2:
+            return None
+        events = tuple(tuple(indices) for indices in involved)
+        if not all(type(i) is int for indices in events for i in indices):
+            return None
+        return Reading(list(zip(flat[::2], flat[1::2], strict=True)), events)
+    except (TypeError, ValueError):
+        return None
 
 
 #: What the last build wrote, for the next one to keep what did not change (`render.Renderer`).

@@ -83,13 +83,13 @@ class Digester:
         digest.update(buffer.getbuffer())
         return digest.hexdigest()
 
-    def vouch(self, value: object, made_from: object) -> None:
-        """Let `value`, of a `shared` type, stand in keys for a digest of `made_from` instead of
-        its own: for a value that is a pure function of `made_from` (and of briefgen's code,
-        which salts every key) and far larger, a merged briefing made from its loaded file and
-        its extraction's key, say. Equal sources give equal values, so keys stay true; the
+    def vouch(self, value: object, source: str) -> None:
+        """Let `value`, of a `shared` type, stand in keys for `source`, a digest of what it is
+        made from, instead of its own digest: for a value that is a pure function of that
+        (and of briefgen's code) and far larger, a merged briefing made from its loaded file
+        and its extraction's key, say. Equal sources give equal values, so keys stay true; the
         prefix keeps such a digest from ever equalling a digest of the value itself."""
-        self._known[id(value)] = (value, "from " + self._digest(made_from, b""))
+        self._known[id(value)] = (value, "from " + source)
 
     def stand_in(self, value: object) -> str:
         """The digest that stands for a value of a `shared` type inside other keys."""

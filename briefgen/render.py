@@ -167,13 +167,13 @@ class Renderer:
         self,
         site: Site,
         sink: FileSink | None = None,
-        origins: Iterable[tuple[Briefing, object]] = (),
+        sources: Mapping[str, str] | None = None,
     ) -> RenderedSite:
         """Every output file of `site`; pages whose inputs are unchanged come from memory.
 
         With a `sink`, each file made is handed to it as soon as it is made, and not kept in
-        `RenderedSite.files`: a build then never holds its whole output in memory. `origins`
-        pairs briefings of the site with what each was made from, so that comparing a page's
+        `RenderedSite.files`: a build then never holds its whole output in memory. `sources`
+        are digests of what each briefing (by slug) is made from, so that comparing a page's
         inputs with the previous build's digests the sources of its briefings, not the merged
         briefings, many times larger (`Digester.vouch`).
         """
@@ -190,8 +190,9 @@ class Renderer:
             self._environment = None
         if self._previous is not None:
             digester = _digester(theme_key, site.config)
-            for briefing, made_from in origins:
-                digester.vouch(briefing, made_from)
+            for briefing in site.briefings:
+                if (source := (sources or {}).get(briefing.slug)) is not None:
+                    digester.vouch(briefing, source)
             self._reuse = OutputReuse(self._previous, digester)
         self._records = {}
         # Bytes handed to a sink are not kept: remembering them would hold the whole output.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from briefgen.assemble import assemble_site, date_sort_key, merge_briefing
+from briefgen.assemble import Assembler, Reading, assemble_site, date_sort_key, merge_briefing
 from briefgen.model import Actor, Briefing, DatedEvent, Extraction, KeyFact, Mention, SiteConfig
 
 
@@ -197,3 +197,22 @@ def test_an_actor_lists_eight_companions_those_it_shares_most_briefings_with_fir
         ("Acteur J", 2),
         *((f"Acteur {letter}", 1) for letter in "BCDEFG"),
     ]
+
+
+def test_readings_kept_from_another_process_give_the_same_site(tmp_path: Path) -> None:
+    text = "Biden a appelé Poutine le 10 janvier. Macron attend le 12 janvier."
+    call = DatedEvent("2022-01-10", "date", "l'appel", "10 janvier", 26, 36)
+    wait = DatedEvent("2022-01-12", "date", "l'attente", "12 janvier", 55, 65)
+    actors = tuple(_mentioned(name, text) for name in ("Biden", "Poutine", "Macron"))
+    briefing = _briefing(article_text=text, actors=actors, dates=(call, wait))
+    config = SiteConfig(root=tmp_path, title="t")
+    first = Assembler()
+    expected = first.assemble(config, [briefing])
+    kept = first.readings["b"]
+    assert kept.involved == ((0, 1), (2,))
+    damaged = [
+        Reading(kept.sentences, ((0, 1),)),  # an event short
+        Reading(kept.sentences, ((0, 1), (7,))),  # an actor the briefing lacks
+    ]
+    for known in [kept, *damaged]:
+        assert Assembler().assemble(config, [briefing], known={"b": known}) == expected

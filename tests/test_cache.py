@@ -16,7 +16,7 @@ from trees import file_tree
 
 from briefgen import build as build_module
 from briefgen.build import SiteBuilder, build, build_in_memory, extract_all
-from briefgen.cache import CACHE_DIR, ExtractionCache, extraction_key
+from briefgen.cache import CACHE_DIR, READINGS, ExtractionCache, extraction_key
 from briefgen.config import load_config
 from briefgen.extract import extract
 from briefgen.load import load_briefings
@@ -315,3 +315,31 @@ def test_a_new_picture_for_an_actor_is_copied(make_site: MakeSite) -> None:
     build(_config(root))
     pictures = [p for p in (root / "_site").rglob("*.png")]
     assert [p.read_bytes() for p in pictures] == [png + b"\1"]
+
+
+def test_readings_are_kept_for_the_briefings_that_did_not_change(make_site: MakeSite) -> None:
+    root = _project(make_site)
+
+    def kept() -> set[str]:
+        return set(json.loads((root / CACHE_DIR / READINGS).read_text()))
+
+    build(_config(root))
+    first = kept()
+    (root / "seeds" / "vienna.txt").write_text("The OSCE met in Vienna on Monday.\n")
+    build(_config(root))
+    after = kept()
+    assert len(first) == len(after) == len(ARTICLES)
+    assert len(first & after) == len(ARTICLES) - 1, "only the edited briefing's reading changed"
+    assert file_tree(root / "_site") == file_tree(_clean_build(root))
+
+
+def test_damaged_readings_are_worked_out_again(make_site: MakeSite) -> None:
+    root = _project(make_site)
+    build(_config(root))
+    path = root / CACHE_DIR / READINGS
+    kept = json.loads(path.read_text())
+    damages = [[[1, 2, 3], []], [["x", 1], []], [[0, 9], [[99]]], "reading", [[0, 9], [[0], [0]]]]
+    path.write_text(json.dumps(dict(zip(kept, damages, strict=False))))
+    (root / "content" / "geneva.yaml").write_text("title: Geneva talks\npublished: 2021-12-29\n")
+    build(_config(root))
+    assert file_tree(root / "_site") == file_tree(_clean_build(root))

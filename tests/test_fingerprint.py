@@ -67,13 +67,13 @@ def test_a_vouched_value_stands_for_what_it_was_made_from() -> None:
     row = Row("Geneva", ("nato",))
     page = Page((row,), "Talks")
     vouched = Digester(b"salt", shared=(Row,))
-    vouched.vouch(row, ("geneva.yaml", "extraction-key"))
+    vouched.vouch(row, "digest of geneva.yaml and its extraction key")
     made_again = Row("Geneva", ("nato",))  # in another build, say
     again = Digester(b"salt", shared=(Row,))
-    again.vouch(made_again, ("geneva.yaml", "extraction-key"))
+    again.vouch(made_again, "digest of geneva.yaml and its extraction key")
     assert vouched(page) == again(Page((made_again,), "Talks"))
     other_source = Digester(b"salt", shared=(Row,))
-    other_source.vouch(row, ("geneva.yaml", "another key"))
+    other_source.vouch(row, "digest of geneva.yaml and another key")
     plain = Digester(b"salt", shared=(Row,))
     assert len({vouched(page), other_source(page), plain(page)}) == 3, (
         "another source, or the value's own digest, never passes for the same inputs"
