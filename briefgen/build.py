@@ -29,7 +29,9 @@ from briefgen.cache import (
     ExtractionCache,
     PreviousBuild,
     ReadingCache,
+    read_load_memo,
     read_previous_build,
+    write_load_memo,
     write_previous_build,
 )
 from briefgen.errors import BuildFailed, Problem, errors_in, warning
@@ -101,7 +103,9 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
     started = time.perf_counter()
     cache_dir = config.root / CACHE_DIR
     previous = read_previous_build(cache_dir, config.output)
-    inputs = load_inputs(config, drafts=drafts)
+    memo = read_load_memo(cache_dir, config)
+    inputs = load_inputs(config, drafts=drafts, memo=memo)
+    write_load_memo(cache_dir, config, memo)
     digest = inputs_digest(config, inputs)
     if digest is not None and previous.inputs == digest and previous.is_intact(config.output):
         return _unchanged_report(config, inputs, previous, started)

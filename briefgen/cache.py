@@ -14,6 +14,7 @@ the next build keeps the files whose inputs did not change (see `render.Renderer
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import json
@@ -27,9 +28,12 @@ from typing import Any
 from briefgen.assemble import Reading
 from briefgen.errors import Problem
 from briefgen.extract.langdata import base_language
-from briefgen.fingerprint import OutputRecord, code_fingerprint
+from briefgen.fingerprint import Digester, OutputRecord, code_fingerprint
 from briefgen.kept import Kept
+from briefgen.load import LoadedFile, LoadMemo, Stamp
 from briefgen.model import (
+    ACTOR_KINDS,
+    DATE_KINDS,
     Actor,
     Briefing,
     DatedEvent,
@@ -38,8 +42,10 @@ from briefgen.model import (
     Mention,
     Published,
     Quote,
+    SiteConfig,
 )
 from briefgen.write import MARKER
+from briefgen.yamlfile import Position
 
 CACHE_DIR = ".briefgen-cache"
 #: Where, in the cache folder, a build leaves the site it replaced, for the next to update.
@@ -142,19 +148,10 @@ def _write_json(path: Path, data: object) -> None:
 def extraction_to_json(extraction: Extraction) -> dict[str, Any]:
     """Plain JSON data for an extraction."""
     return {
-        "actors": [
-            [
-                a.name,
-                a.kind,
-                a.role,
-                list(a.aliases),
-                [[m.start, m.end, m.text] for m in a.mentions],
-            ]
-            for a in extraction.actors
-        ],
-        "dates": [[d.value, d.kind, d.event, d.text, d.start, d.end] for d in extraction.dates],
+        "actors": [_actor_to_json(a) for a in extraction.actors],
+        "dates": [_date_to_json(d) for d in extraction.dates],
         "key_facts": [[f.text, f.start, f.end] for f in extraction.key_facts],
-        "quotes": [[q.text, q.speaker, q.start, q.end] for q in extraction.quotes],
+        "quotes": [_quote_to_json(q) for q in extraction.quotes],
     }
 
 
@@ -165,23 +162,50 @@ def extraction_from_json(data: dict[str, Any]) -> Extraction:
     same few hundred of them, and a string read from JSON is a new copy each time.
     """
     return Extraction(
-        actors=tuple(
-            Actor(
-                _word(name),
-                kind,
-                _word(role),
-                tuple(map(_word, aliases)),
-                tuple(Mention(int(s), int(e), _word(t)) for s, e, t in mentions),
-            )
-            for name, kind, role, aliases, mentions in data["actors"]
-        ),
-        dates=tuple(
-            DatedEvent(_word(value), kind, str(event), str(text), start, end)
-            for value, kind, event, text, start, end in data["dates"]
-        ),
+        actors=tuple(map(_actor_from_json, data["actors"])),
+        dates=tuple(map(_date_from_json, data["dates"])),
         key_facts=tuple(KeyFact(str(t), s, e) for t, s, e in data["key_facts"]),
-        quotes=tuple(Quote(str(t), _word(sp), int(s), int(e)) for t, sp, s, e in data["quotes"]),
+        quotes=tuple(map(_quote_from_json, data["quotes"])),
     )
+
+
+def _actor_to_json(actor: Actor) -> list[Any]:
+    mentions = [[m.start, m.end, m.text] for m in actor.mentions]
+    return [actor.name, actor.kind, actor.role, list(actor.aliases), mentions]
+
+
+def _actor_from_json(data: Any, curated: bool = False) -> Actor:
+    name, kind, role, aliases, mentions = data
+    if kind not in ACTOR_KINDS:
+        raise ValueError(f"unknown actor kind {kind!r}")
+    return Actor(
+        _word(name),
+        kind,
+        _word(role),
+        tuple(map(_word, aliases)),
+        tuple(Mention(int(s), int(e), _word(t)) for s, e, t in mentions),
+        curated,
+    )
+
+
+def _date_to_json(date: DatedEvent) -> list[Any]:
+    return [date.value, date.kind, date.event, date.text, date.start, date.end]
+
+
+def _date_from_json(data: Any, curated: bool = False) -> DatedEvent:
+    value, kind, event, text, start, end = data
+    if kind not in DATE_KINDS:
+        raise ValueError(f"unknown date kind {kind!r}")
+    return DatedEvent(_word(value), kind, str(event), str(text), start, end, curated)
+
+
+def _quote_to_json(quote: Quote) -> list[Any]:
+    return [quote.text, quote.speaker, quote.start, quote.end]
+
+
+def _quote_from_json(data: Any) -> Quote:
+    text, speaker, start, end = data
+    return Quote(str(text), _word(speaker), int(start), int(end))
 
 
 def _word(value: object) -> str:
@@ -247,6 +271,136 @@ def _reading_from_json(data: Any) -> Reading | None:
         return Reading(list(zip(flat[::2], flat[1::2], strict=True)), events)
     except (TypeError, ValueError):
         return None
+
+
+#: What the last build loaded from the content files whose stamps vouch for it (`LoadMemo`).
+LOADED = "loaded.json"
+
+
+def read_load_memo(folder: Path, config: SiteConfig) -> LoadMemo:
+    """A `LoadMemo` that trusts what the last build loaded with this config and this briefgen
+    (`write_load_memo`), each file as long as its stamps have not moved; an empty one when
+    there is nothing of the kind, or it is damaged."""
+    memo = LoadMemo()
+    try:
+        data = json.loads((folder / LOADED).read_text(encoding="utf-8"))
+        if data["config"] != _config_key(config):
+            return memo
+        memo.adopt(config, {Path(path): _settled_from_json(e) for path, e in data["files"].items()})
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return LoadMemo()
+    return memo
+
+
+def write_load_memo(folder: Path, config: SiteConfig, memo: LoadMemo) -> None:
+    """Keep what `memo` may vouch for (`LoadMemo.settled`) for the next build, unless nothing
+    changed since it was read (`read_load_memo`)."""
+    if not memo.changed:
+        return
+    files = {
+        str(path): [[list(s) if s else None for s in stamps], _loaded_to_json(loaded)]
+        for path, (stamps, loaded) in memo.settled().items()
+    }
+    _write_json(folder / LOADED, {"config": _config_key(config), "files": files})
+
+
+def _config_key(config: SiteConfig) -> str:
+    """What a kept load is valid for: this config, and this briefgen (its loader's code)."""
+    return Digester(code_fingerprint(Path(__file__).parent).encode())(config) or ""
+
+
+def _settled_from_json(data: Any) -> tuple[tuple[Stamp, Stamp], LoadedFile]:
+    (content, article), loaded = data
+    return (_stamp_from_json(content), _stamp_from_json(article)), _loaded_from_json(loaded)
+
+
+def _stamp_from_json(data: Any) -> Stamp:
+    if data is None:
+        return None
+    device, inode, size, modified, changed = map(_integer, data)
+    return device, inode, size, modified, changed
+
+
+def _loaded_to_json(loaded: LoadedFile) -> list[Any]:
+    position = loaded.slug_position
+    return [
+        str(loaded.shown),
+        None if loaded.briefing is None else _briefing_to_json(loaded.briefing),
+        [_problem_to_json(p) for p in loaded.problems],
+        loaded.draft,
+        [position.line, position.column],
+    ]
+
+
+def _loaded_from_json(data: Any) -> LoadedFile:
+    shown, briefing, problems, draft, (line, column) = data
+    return LoadedFile(
+        Path(shown),
+        None if briefing is None else _briefing_from_json(briefing),
+        [_problem_from_json(p) for p in problems],
+        _flag(draft),
+        Position(_integer(line), _integer(column)),
+    )
+
+
+def _briefing_to_json(b: Briefing) -> list[Any]:
+    published = [b.published.isoformat(), isinstance(b.published, datetime.datetime)]
+    return [
+        *(b.slug, b.title, published, b.lang, b.article_text, b.article_format),
+        *(str(b.content_path), str(b.article_path), b.source, b.url, list(b.tags), b.summary),
+        [[f.text, f.start, f.end, f.curated] for f in b.key_facts],
+        [[*_actor_to_json(a), a.curated] for a in b.actors],
+        [[*_date_to_json(d), d.curated] for d in b.dates],
+        [_quote_to_json(q) for q in b.quotes],
+        *(list(b.exclude_actors), b.draft, b.extract),
+    ]
+
+
+def _briefing_from_json(data: Any) -> Briefing:
+    slug, title, (published, moment), lang, text, article_format, *rest = data
+    content_path, article_path, source, url, tags, summary, *rest = rest
+    key_facts, actors, dates, quotes, excluded, draft, extract = rest
+    if article_format not in ("txt", "md"):
+        raise ValueError(f"unknown article format {article_format!r}")
+    return Briefing(
+        slug=_text(slug),
+        title=_text(title),
+        published=(datetime.datetime if moment else datetime.date).fromisoformat(published),
+        lang=_text(lang),
+        article_text=_text(text),
+        article_format=article_format,
+        content_path=Path(content_path),
+        article_path=Path(article_path),
+        source=_text(source),
+        url=_text(url),
+        tags=tuple(map(_text, tags)),
+        summary=_text(summary),
+        key_facts=tuple(KeyFact(_text(t), s, e, _flag(c)) for t, s, e, c in key_facts),
+        actors=tuple(_actor_from_json(a[:-1], curated=_flag(a[-1])) for a in actors),
+        dates=tuple(_date_from_json(d[:-1], curated=_flag(d[-1])) for d in dates),
+        quotes=tuple(map(_quote_from_json, quotes)),
+        exclude_actors=tuple(map(_text, excluded)),
+        draft=_flag(draft),
+        extract=_flag(extract),
+    )
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {value!r}")
+    return value
+
+
+def _integer(value: object) -> int:
+    if type(value) is not int:
+        raise TypeError(f"expected an integer, got {value!r}")
+    return value
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected true or false, got {value!r}")
+    return value
 
 
 #: What the last build wrote, for the next one to keep what did not change (`render.Renderer`).

@@ -22,6 +22,7 @@ import os
 import re
 import time
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,8 +82,9 @@ _DATE_EXPECTED = "expected a day (2022-01-10), a month (2022-01), a year (2014) 
 
 
 @dataclass(frozen=True, slots=True)
-class _Loaded:
-    """What one content file gave: its briefing (None if it has errors) and its problems."""
+class LoadedFile:
+    """What one content file gave: its briefing (None if it has errors) and its problems,
+    whether it is a draft, and where its `slug:` is written."""
 
     shown: Path
     briefing: Briefing | None
@@ -105,13 +107,16 @@ class LoadMemo:
     def __init__(self) -> None:
         self._config: SiteConfig | None = None
         self._entries: dict[Path, _Remembered] = {}
+        #: Whether a file was read or forgotten since the memo was made or `adopt`ed.
+        self.changed = False
 
-    def load(self, path: Path, config: SiteConfig) -> _Loaded:
+    def load(self, path: Path, config: SiteConfig) -> LoadedFile:
         if config != self._config:
             self._config, self._entries = config, {}
         entry = self._entries.get(path)
         if entry is not None and entry.settled and entry.stamps == _stamps(path, entry.loaded):
             return entry.loaded
+        self.changed = True
         started = time.time_ns()
         loaded = _load_file(path, config)
         if loaded.briefing is None:
@@ -127,6 +132,27 @@ class LoadMemo:
         """Forget files that are gone."""
         for path in self._entries.keys() - set(paths):
             del self._entries[path]
+            self.changed = True
+
+    def settled(self) -> dict[Path, tuple[tuple[Stamp, Stamp], LoadedFile]]:
+        """The files whose stamps vouch for what was loaded from them, with those stamps and
+        what was loaded: what a later process may trust (`adopt`)."""
+        return {
+            path: (entry.stamps, entry.loaded)
+            for path, entry in self._entries.items()
+            if entry.settled
+        }
+
+    def adopt(
+        self, config: SiteConfig, settled: Mapping[Path, tuple[tuple[Stamp, Stamp], LoadedFile]]
+    ) -> None:
+        """Trust what an earlier process loaded with this config (`settled`), as if loaded here:
+        each file is still read again as soon as its stamps moved."""
+        self._config = config
+        self._entries = {
+            path: _Remembered(loaded, stamps, True) for path, (stamps, loaded) in settled.items()
+        }
+        self.changed = False
 
 
 #: How long before being read a file must have been left untouched for its times to vouch for
@@ -143,12 +169,12 @@ class _Remembered:
     """A loaded content file, the stamps of it and its article, and whether they were settled
     (untouched for `SETTLED_NS`) when read."""
 
-    loaded: _Loaded
+    loaded: LoadedFile
     stamps: tuple[Stamp, Stamp]
     settled: bool
 
 
-def _stamps(path: Path, loaded: _Loaded) -> tuple[Stamp, Stamp]:
+def _stamps(path: Path, loaded: LoadedFile) -> tuple[Stamp, Stamp]:
     assert loaded.briefing is not None
     return _stamp(path), _stamp(loaded.briefing.article_path)
 
@@ -180,7 +206,7 @@ def load_briefings(
     files, problems = _content_files(config)
     if memo is not None:
         memo.retain(files)
-    included: list[_Loaded] = []
+    included: list[LoadedFile] = []
     for path in files:
         loaded = memo.load(path, config) if memo is not None else _load_file(path, config)
         if loaded.draft and not drafts:
@@ -235,17 +261,17 @@ def _content_files(config: SiteConfig) -> tuple[list[Path], list[Problem]]:
     return sorted(files, key=lambda path: path.name), []
 
 
-def _load_file(path: Path, config: SiteConfig) -> _Loaded:
+def _load_file(path: Path, config: SiteConfig) -> LoadedFile:
     shown = path.relative_to(config.root)
     document, problems = read_yaml(path, shown)
     if document is None:
-        return _Loaded(shown, None, problems, False, Position(1, 1))
+        return LoadedFile(shown, None, problems, False, Position(1, 1))
     fields = Fields(document, (), problems)
     fields.check_keys(CONTENT_KEYS)
     draft = fields.flag("draft", False)
     briefing = _briefing(fields, path, config, draft)
     problems.sort(key=lambda problem: (problem.line or 0, problem.column or 0))
-    return _Loaded(shown, briefing, problems, draft, document.position(("slug",), key=True))
+    return LoadedFile(shown, briefing, problems, draft, document.position(("slug",), key=True))
 
 
 def _briefing(fields: Fields, path: Path, config: SiteConfig, draft: bool) -> Briefing | None:
@@ -421,12 +447,12 @@ def _iso_moment(moment: datetime.datetime) -> str:
     return moment.isoformat(timespec="seconds" if exact else "minutes")
 
 
-def _without_collisions(loaded: list[_Loaded]) -> tuple[list[_Loaded], list[Problem]]:
+def _without_collisions(loaded: list[LoadedFile]) -> tuple[list[LoadedFile], list[Problem]]:
     """The files whose slugs are free, and an error for each one that takes a slug already taken.
 
     Slugs are compared case-insensitively: on macOS and Windows `Gaza` and `gaza` are one folder.
     """
-    owners: dict[str, _Loaded] = {}
+    owners: dict[str, LoadedFile] = {}
     problems = []
     for item in loaded:
         if item.briefing is None:

@@ -16,6 +16,7 @@ ActorKind = Literal["person", "organization", "country", "place", "group"]
 ACTOR_KINDS: tuple[ActorKind, ...] = ("person", "organization", "country", "place", "group")
 
 DateKind = Literal["date", "time", "duration", "set"]
+DATE_KINDS: tuple[DateKind, ...] = ("date", "time", "duration", "set")
 
 ArticleFormat = Literal["txt", "md"]
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -15,10 +17,18 @@ import pytest
 from trees import file_tree
 
 from briefgen import build as build_module
+from briefgen import load as load_module
 from briefgen.build import SiteBuilder, build, build_in_memory, extract_all
-from briefgen.cache import CACHE_DIR, READINGS, ExtractionCache, extraction_key
+from briefgen.cache import (
+    CACHE_DIR,
+    READINGS,
+    ExtractionCache,
+    extraction_key,
+    read_load_memo,
+)
 from briefgen.config import load_config
 from briefgen.extract import extract
+from briefgen.fingerprint import Digester
 from briefgen.load import load_briefings
 from briefgen.model import SiteConfig
 
@@ -343,3 +353,71 @@ def test_damaged_readings_are_worked_out_again(make_site: MakeSite) -> None:
     (root / "content" / "geneva.yaml").write_text("title: Geneva talks\npublished: 2021-12-29\n")
     build(_config(root))
     assert file_tree(root / "_site") == file_tree(_clean_build(root))
+
+
+RICH_BRIEFING = (
+    "slug: biden-putin-call\n"
+    "title: Biden and Putin to talk\n"
+    "published: 2021-12-29 15:30:00-05:00\n"
+    "lang: fr\n"
+    "source: Reuters\n"
+    "tags: [Russia, Ukraine]\n"
+    "key_facts:\n  - The call is on Thursday.\n"
+    "actors:\n  - {name: Joe Biden, kind: person, role: President, aliases: [Biden]}\n"
+    "dates:\n  - {date: 2022-01-10, event: Geneva talks}\n"
+    "  - {date: 2021-12-30 15:30:00-05:00, event: The call}\n"
+    "exclude_actors: [Reuters]\n"
+    "colour: blue\n"  # an unknown key: a warning, given again from the kept load
+)
+
+
+def _settled_project(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The project with one more, richer briefing, its files looking long settled."""
+    root = _project(make_site)
+    (root / "content" / "call.yaml").write_text(RICH_BRIEFING)
+    (root / "seeds" / "biden-putin-call.txt").write_text("Joe Biden will speak with Putin.\n")
+    real = time.time_ns
+    monkeypatch.setattr(time, "time_ns", lambda: real() + 60_000_000_000)
+    return root
+
+
+def _parsed_files(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    parsed: list[Path] = []
+    real = load_module._load_file
+
+    def counting(path: Path, config: SiteConfig) -> object:
+        parsed.append(path)
+        return real(path, config)
+
+    monkeypatch.setattr(load_module, "_load_file", counting)
+    return parsed
+
+
+def test_what_a_build_loaded_is_trusted_by_the_next_process(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _settled_project(make_site, monkeypatch)
+    config = _config(root)
+    build(config)
+    fresh = load_briefings(config)
+    parsed = _parsed_files(monkeypatch)
+    kept = load_briefings(config, memo=read_load_memo(root / CACHE_DIR, config))
+    assert parsed == [], "no content file read again"
+    assert kept == fresh
+    assert len(kept[1]) == 1 and kept[1] == fresh[1], "the warning of the unknown key, again"
+    digest = Digester(b"")
+    assert [digest(b) for b in kept[0]] == [digest(b) for b in fresh[0]], "digests hold too"
+    (root / "seeds" / "otan.txt").write_text("La Russie et l'OTAN se parlent.\n")
+    load_briefings(config, memo=read_load_memo(root / CACHE_DIR, config))
+    assert parsed == [root / "content" / "otan.yaml"], "only the briefing whose article moved"
+
+
+def test_a_kept_load_is_not_trusted_with_another_config(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _settled_project(make_site, monkeypatch)
+    build(_config(root))
+    parsed = _parsed_files(monkeypatch)
+    other = dataclasses.replace(_config(root), language="fr")
+    load_briefings(other, memo=read_load_memo(root / CACHE_DIR, other))
+    assert len(parsed) == len(ARTICLES) + 1
