@@ -77,8 +77,14 @@ class SearchDocument:
 
 
 def normalise(text: str) -> str:
-    """`text` as search compares it: lower case, no accents, compatibility forms unfolded."""
-    return unicodedata.normalize("NFKD", text.lower()).translate(_WITHOUT_NONSPACING_MARKS)
+    """`text` as search compares it: lower case, no accents, compatibility forms unfolded.
+
+    ASCII text is only lowered: it has nothing to unfold nor any mark to drop, and most English
+    articles are ASCII, which the translation would go through character by character."""
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    return unicodedata.normalize("NFKD", lowered).translate(_WITHOUT_NONSPACING_MARKS)
 
 
 class _NonspacingMarks(dict[int, int | None]):

@@ -73,6 +73,7 @@ def _briefing(number: int, text: str, title: str = "") -> SearchDocument:
 
 def test_accents_case_and_compatibility_forms_do_not_matter() -> None:
     assert words("Élysée ÉLYSÉE élysée l'OTAN ﬁn Straße") == ["elysee", "otan", "fin", "straße"]
+    assert words("E\u0301lyse\u0301e \u212aelvin Kelvin") == ["elysee", "kelvin"], "as ASCII"
 
 
 def test_one_letter_words_are_not_indexed() -> None:
