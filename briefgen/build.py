@@ -31,8 +31,10 @@ from briefgen.cache import (
     ReadingCache,
     read_load_memo,
     read_previous_build,
+    read_search_words,
     write_load_memo,
     write_previous_build,
+    write_search_words,
 )
 from briefgen.errors import BuildFailed, Problem, errors_in, warning
 from briefgen.extract import extract, supported_languages
@@ -73,7 +75,8 @@ class BuiltSite:
     the config used.
 
     Built with the previous build's output records, the files that did not change are not in
-    `files` but in `kept`, to be taken from the previous output; `records` are for the next build.
+    `files` but in `kept`, to be taken from the previous output; `records` and `search_words`
+    are for the next build.
     """
 
     files: Mapping[str, bytes]
@@ -83,6 +86,7 @@ class BuiltSite:
     records: Mapping[str, OutputRecord] = field(default_factory=dict)
     names: tuple[str, ...] = ()
     render_warnings: tuple[Problem, ...] = ()
+    search_words: Mapping[str, str] = field(default_factory=dict)
 
 
 def build(
@@ -110,6 +114,7 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
     if digest is not None and previous.inputs == digest and previous.is_intact(config.output):
         return _unchanged_report(config, inputs, previous, started)
     cache = ExtractionCache(cache_dir)
+    words = read_search_words(cache_dir)
     with StagedSite(config.output, spare=cache_dir / SPARE_SITE) as staged:
         built = _build_site(
             config,
@@ -117,7 +122,7 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
             started=started,
             cache=cache,
             readings=ReadingCache(cache_dir),
-            renderer=Renderer(previous=previous.records, parallel=True),
+            renderer=Renderer(previous=previous.records, parallel=True, search_words=words),
             progress=progress,
             sink=staged.add,
         )
@@ -125,6 +130,7 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
         staged.commit(built.names)
     made = PreviousBuild(built.records, digest or "", built.render_warnings, built.names)
     write_previous_build(cache_dir, config.output, made)
+    write_search_words(cache_dir, built.search_words, words)
     cache.prune()
     return built.report
 
@@ -267,6 +273,7 @@ def _build_site(
         rendered.records,
         rendered.names,
         tuple(rendered.problems),
+        rendered.search_words,
     )
 
 

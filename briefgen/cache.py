@@ -273,6 +273,40 @@ def _reading_from_json(data: Any) -> Reading | None:
         return None
 
 
+#: The words of the last build's search documents (`search.SearchIndex.kept_words`).
+SEARCH_WORDS = "search-words.json"
+
+#: How many entries a kept file may lack before it is written again (see `_worth_rewriting`).
+REWRITE_SLACK = 32
+
+
+def _worth_rewriting(stale: int, total: int) -> bool:
+    """Whether to write a kept file again, now that `stale` of its `total` entries would have to
+    be worked out again by each build: writing it costs about as much as working out thousands
+    of them, so a rebuild after a few edits leaves it as it is."""
+    return stale > max(REWRITE_SLACK, total // 50)
+
+
+def read_search_words(folder: Path) -> dict[str, str]:
+    """The words the last build found in its search documents, if this briefgen kept them."""
+    try:
+        data = json.loads((folder / SEARCH_WORDS).read_text(encoding="utf-8"))
+        if data["code"] != code_fingerprint(Path(__file__).parent):
+            return {}
+        return {key: value for key, value in data["words"].items() if isinstance(value, str)}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def write_search_words(folder: Path, words: Mapping[str, str], kept: Mapping[str, str]) -> None:
+    """Keep `words` for the next build, unless all but a few are the `kept` ones."""
+    stale = sum(1 for key in words if key not in kept)
+    if not words or (kept and not _worth_rewriting(stale, len(words))):
+        return
+    data = {"code": code_fingerprint(Path(__file__).parent), "words": dict(words)}
+    _write_json(folder / SEARCH_WORDS, data)
+
+
 #: What the last build loaded from the content files whose stamps vouch for it (`LoadMemo`).
 LOADED = "loaded.json"
 
@@ -293,13 +327,14 @@ def read_load_memo(folder: Path, config: SiteConfig) -> LoadMemo:
 
 
 def write_load_memo(folder: Path, config: SiteConfig, memo: LoadMemo) -> None:
-    """Keep what `memo` may vouch for (`LoadMemo.settled`) for the next build, unless nothing
-    changed since it was read (`read_load_memo`)."""
-    if not memo.changed:
+    """Keep what `memo` may vouch for (`LoadMemo.settled`) for the next build, unless it holds
+    what `read_load_memo` gave but for a few files (which the next build reads again)."""
+    settled = memo.settled()
+    if memo.adopted and not _worth_rewriting(memo.changes, len(settled)):
         return
     files = {
         str(path): [[list(s) if s else None for s in stamps], _loaded_to_json(loaded)]
-        for path, (stamps, loaded) in memo.settled().items()
+        for path, (stamps, loaded) in settled.items()
     }
     _write_json(folder / LOADED, {"config": _config_key(config), "files": files})
 

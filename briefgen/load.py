@@ -107,8 +107,10 @@ class LoadMemo:
     def __init__(self) -> None:
         self._config: SiteConfig | None = None
         self._entries: dict[Path, _Remembered] = {}
-        #: Whether a file was read or forgotten since the memo was made or `adopt`ed.
-        self.changed = False
+        #: Whether it trusts what an earlier process loaded (`adopt`), and how many files it
+        #: read or forgot since.
+        self.adopted = False
+        self.changes = 0
 
     def load(self, path: Path, config: SiteConfig) -> LoadedFile:
         if config != self._config:
@@ -116,7 +118,7 @@ class LoadMemo:
         entry = self._entries.get(path)
         if entry is not None and entry.settled and entry.stamps == _stamps(path, entry.loaded):
             return entry.loaded
-        self.changed = True
+        self.changes += 1
         started = time.time_ns()
         loaded = _load_file(path, config)
         if loaded.briefing is None:
@@ -132,7 +134,7 @@ class LoadMemo:
         """Forget files that are gone."""
         for path in self._entries.keys() - set(paths):
             del self._entries[path]
-            self.changed = True
+            self.changes += 1
 
     def settled(self) -> dict[Path, tuple[tuple[Stamp, Stamp], LoadedFile]]:
         """The files whose stamps vouch for what was loaded from them, with those stamps and
@@ -152,7 +154,7 @@ class LoadMemo:
         self._entries = {
             path: _Remembered(loaded, stamps, True) for path, (stamps, loaded) in settled.items()
         }
-        self.changed = False
+        self.adopted, self.changes = True, 0
 
 
 #: How long before being read a file must have been left untouched for its times to vouch for

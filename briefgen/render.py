@@ -65,7 +65,7 @@ from briefgen.render_views import (
     view_globals,
 )
 from briefgen.sanitize import SafeHtml, url_scheme
-from briefgen.search import SearchIndex, site_documents
+from briefgen.search import SearchDocument, SearchIndex, site_documents
 from briefgen.structured_data import json_exports, json_ld_script
 from briefgen.theme import (
     Catalogue,
@@ -89,7 +89,8 @@ class RenderedSite:
     they were made (see `Renderer.render`). With a previous build's records (see `Renderer`),
     the files whose inputs did not change are not made again: their paths are in `kept`, to be
     taken from the previous output as they are. `names` lists every file of the site, made or
-    kept; `records` says, for the next build, what each file was made from.
+    kept; `records` says, for the next build, what each file was made from, and `search_words`
+    what its search documents' words are (`Renderer`).
     """
 
     files: dict[str, bytes]
@@ -97,6 +98,7 @@ class RenderedSite:
     kept: tuple[str, ...] = ()
     records: Mapping[str, OutputRecord] = field(default_factory=dict)
     names: tuple[str, ...] = ()
+    search_words: Mapping[str, str] = field(default_factory=dict)
 
 
 def render_site(site: Site) -> RenderedSite:
@@ -144,10 +146,17 @@ class Renderer:
     """
 
     def __init__(
-        self, previous: Mapping[str, OutputRecord] | None = None, *, parallel: bool = False
+        self,
+        previous: Mapping[str, OutputRecord] | None = None,
+        *,
+        parallel: bool = False,
+        search_words: Mapping[str, str] | None = None,
     ) -> None:
         self._previous = previous
         self._parallel = parallel
+        self._kept_words = search_words
+        #: The words of each search document for the next build, when given the last's.
+        self.search_words: Mapping[str, str] = {}
         self._theme_key = b""
         self._translations: tuple[Translations, list[Problem]] = ({}, [])
         self._config: SiteConfig | None = None
@@ -221,21 +230,33 @@ class Renderer:
             out.add_all(static_assets(theme))
             out.add_all(actor_image_files(site))
             out.add_all(json_exports(site, links, layout, self._file))
+            out.add_all(self._search_files(site_documents(site, links)))
 
-        def search_files() -> dict[str, bytes]:
-            # Kept from build to build only where bytes are remembered too (the preview).
-            search = self._search if self._remembers else SearchIndex()
-            return search.files(site_documents(site, links))
-
-        others = _OtherFiles(other_files, search_files)
-        self._render_pages(pages, every_page, theme, site.config.root, problems, out, others)
+        self._render_pages(pages, every_page, theme, site.config.root, problems, out, other_files)
         feeds, feed_problems = site_files(site, sorted(out.names), self._file)
         out.add_all(feeds)
         self._files.sweep()
         self._reuse = None
         return RenderedSite(
-            out.files, problems + feed_problems, tuple(out.kept), self._records, tuple(out.names)
+            out.files,
+            problems + feed_problems,
+            tuple(out.kept),
+            self._records,
+            tuple(out.names),
+            self.search_words,
         )
+
+    def _search_files(self, documents: Sequence[SearchDocument]) -> dict[str, bytes]:
+        """The search index: kept in memory from build to build where bytes are too (the
+        preview), else made afresh, with the words the previous build found in the documents
+        it left unchanged (`search_words`)."""
+        if self._remembers:
+            return self._search.files(documents)
+        index = SearchIndex(self._kept_words)
+        files = index.files(documents)
+        if self._kept_words is not None:
+            self.search_words = index.kept_words()
+        return files
 
     def render_early(
         self,
@@ -284,14 +305,14 @@ class Renderer:
         root: Path,
         problems: list[Problem],
         out: _Output,
-        others: _OtherFiles,
+        other_files: Callable[[], None],
     ) -> None:
         """Every page to `out`, made anew or kept from the previous output; the warnings of
         their making go to `problems`. A theme error on any page fails the build, naming each.
-        The `others` are made too, while a forked worker renders pages."""
+        The `other_files` are made too, while a forked worker renders pages."""
         errors: list[Problem] = []
         make = functools.partial(self._page_outcome, every_page=every_page, theme=theme, root=root)
-        for outcome in self._outcomes(pages, make, out, others):
+        for outcome in self._outcomes(pages, make, out, other_files):
             if outcome.error is not None:
                 errors.append(outcome.error)
                 continue
@@ -314,13 +335,14 @@ class Renderer:
         pages: Sequence[Page],
         make: Callable[[Page], PageOutcome],
         out: _Output,
-        others: _OtherFiles,
+        other_files: Callable[[], None],
     ) -> Iterable[PageOutcome]:
-        """`make` of every page, in order, after the `others` went to `out`.
+        """`make` of every page, in order, after `other_files` made the files that are not
+        pages.
 
         With `parallel` and a sink, the pages are shared with a forked worker
-        (`workers.in_two_processes`) that first makes the search files while this process makes
-        the other files; each process hands what it makes to the sink itself.
+        (`workers.in_two_processes`) that starts on them while this process makes the other
+        files; each process hands what it makes to the sink itself.
         """
         sink = out.sink
         if (
@@ -330,8 +352,7 @@ class Renderer:
             or cores() < 2
             or not can_fork()
         ):
-            others.other_files()
-            out.add_all(others.search_files())
+            other_files()
             return map(make, pages)  # one at a time: each goes to the sink before the next
 
         def made(index: int) -> PageOutcome:
@@ -341,17 +362,7 @@ class Renderer:
             sink(outcome.path, outcome.html)
             return dataclasses.replace(outcome, html=None)
 
-        def search_to_sink() -> list[str]:
-            files = others.search_files()
-            for name, data in files.items():
-                sink(name, data)
-            return list(files)
-
-        outcomes, search_names = in_two_processes(
-            made, len(pages), others.other_files, search_to_sink
-        )
-        out.names.extend(search_names)
-        return outcomes
+        return in_two_processes(made, len(pages), other_files)
 
     def _page_outcome(
         self, page: Page, *, every_page: Mapping[str, Any], theme: Theme, root: Path
@@ -408,16 +419,6 @@ class _LastRender:
     links: ArticleLinks
     catalogue: Catalogue
     every_page: Mapping[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class _OtherFiles:
-    """How a render makes its files that are not pages: `other_files` hands the theme's
-    assets, the actors' pictures and the JSON exports to the output; `search_files` gives the
-    search index (the part a forked worker can make on its own)."""
-
-    other_files: Callable[[], None]
-    search_files: Callable[[], dict[str, bytes]]
 
 
 #: Where a build's files go as they are made (`write.StagedSite.add`).

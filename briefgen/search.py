@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -182,7 +183,9 @@ class SearchIndex:
     are those `search_files` writes.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, kept: Mapping[str, str] | None = None) -> None:
+        """`kept`: words an earlier process found (`kept_words`), by a digest of the text."""
+        self._kept = kept
         self._paths: tuple[str, ...] = ()
         self._texts: list[str] = []
         self._words: list[list[str]] = []
@@ -198,13 +201,25 @@ class SearchIndex:
         else:
             known = dict(zip(self._paths, zip(self._texts, self._words, strict=True), strict=True))
             self._words = [
-                found[1] if (found := known.get(path)) and found[0] == text else words(text)
+                found[1] if (found := known.get(path)) and found[0] == text else self._find(text)
                 for path, text in zip(paths, texts, strict=True)
             ]
             self._paths, self._texts = paths, texts
             self._ids = _ids(self._words)
             self._postings = {word: _gaps(ids) for word, ids in self._ids.items()}
         return _index_files(documents, self._postings)
+
+    def kept_words(self) -> dict[str, str]:
+        """The words of the last documents, by a digest of each one's text, joined by spaces:
+        for a later process to give a new index (`kept`) instead of finding them again."""
+        return {
+            _text_digest(text): " ".join(found)
+            for text, found in zip(self._texts, self._words, strict=True)
+        }
+
+    def _find(self, text: str) -> list[str]:
+        kept = self._kept.get(_text_digest(text)) if self._kept else None
+        return kept.split() if kept is not None else words(text)
 
     def _patch(self, texts: list[str]) -> None:
         """Move the documents whose text changed to the postings of their new words."""
@@ -225,6 +240,10 @@ class SearchIndex:
                 self._postings[word] = _gaps(self._ids[word])
             else:
                 del self._ids[word], self._postings[word]
+
+
+def _text_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _index_files(

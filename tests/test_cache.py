@@ -17,11 +17,14 @@ import pytest
 from trees import file_tree
 
 from briefgen import build as build_module
+from briefgen import cache as cache_module
 from briefgen import load as load_module
 from briefgen.build import SiteBuilder, build, build_in_memory, extract_all
 from briefgen.cache import (
     CACHE_DIR,
+    LOADED,
     READINGS,
+    SEARCH_WORDS,
     ExtractionCache,
     extraction_key,
     read_load_memo,
@@ -421,3 +424,27 @@ def test_a_kept_load_is_not_trusted_with_another_config(
     other = dataclasses.replace(_config(root), language="fr")
     load_briefings(other, memo=read_load_memo(root / CACHE_DIR, other))
     assert len(parsed) == len(ARTICLES) + 1
+
+
+def test_the_kept_load_and_words_are_rewritten_only_when_many_entries_are_stale(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _settled_project(make_site, monkeypatch)
+    kept = [root / CACHE_DIR / name for name in (LOADED, SEARCH_WORDS)]
+    build(_config(root))
+    written = [path.stat().st_mtime_ns for path in kept]
+    words = json.loads(kept[1].read_text())["words"]
+    assert len(words) >= len(ARTICLES) + 1, "every document's words, actors' and tags' too"
+
+    (root / "content" / "geneva.yaml").write_text("title: Geneva talks\npublished: 2021-12-29\n")
+    build(_config(root))
+    assert [path.stat().st_mtime_ns for path in kept] == written, "one stale entry each: kept"
+    assert file_tree(root / "_site") == file_tree(_clean_build(root))
+
+    monkeypatch.setattr(cache_module, "REWRITE_SLACK", 0)
+    (root / "content" / "vienna.yaml").write_text("title: Vienna talks\npublished: 2021-12-29\n")
+    build(_config(root))
+    rewritten = [path.stat().st_mtime_ns for path in kept]
+    assert all(after != before for after, before in zip(rewritten, written, strict=True))
+    assert json.loads(kept[1].read_text())["words"] != words
+    assert file_tree(root / "_site") == file_tree(_clean_build(root))

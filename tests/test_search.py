@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from briefgen import search as search_module
 from briefgen.build import BuiltSite
 from briefgen.search import (
     MANIFEST_PATH,
@@ -147,6 +148,27 @@ def test_an_index_kept_across_edits_gives_the_files_of_a_fresh_one() -> None:
     for edit in edits:
         documents = edit(documents)
         assert index.files(documents) == search_files(documents)
+
+
+def test_words_kept_by_another_process_give_the_files_of_a_fresh_index(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    documents = list(_synthetic_corpus(50))
+    kept = SearchIndex({})
+    kept.files(documents)
+    edited = [replace(documents[0], text="entirely new words here"), *documents[1:]]
+    found: list[str] = []
+    real = search_module.words
+
+    def counting(text: str) -> list[str]:
+        found.append(text)
+        return real(text)
+
+    monkeypatch.setattr(search_module, "words", counting)
+    files = SearchIndex(kept.kept_words()).files(edited)
+    assert found == [f"{edited[0].title}\n{edited[0].text}"], "only the edited one read anew"
+    monkeypatch.undo()
+    assert files == search_files(edited)
 
 
 def _synthetic_corpus(count: int) -> Sequence[SearchDocument]:
