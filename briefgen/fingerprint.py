@@ -64,9 +64,18 @@ class Digester:
     digest: what depends on it is always made afresh.
     """
 
-    def __init__(self, salt: bytes, shared: Iterable[type] = ()) -> None:
+    def __init__(
+        self,
+        salt: bytes,
+        shared: Iterable[type] = (),
+        flat: Mapping[type, Callable[[Any], tuple[object, ...]]] | None = None,
+    ) -> None:
         self._salt = salt
         self.shared = frozenset(shared)
+        #: Types pickled as the tuple their function gives, which holds every field of theirs
+        #: and of what they hold, as plain values where it can (one call, where each nested
+        #: dataclass would cost one).
+        self.flat = dict(flat or {})
         # By id, with the object itself, so that the id cannot be reused while it is remembered.
         self._known: dict[int, tuple[object, str]] = {}
 
@@ -110,12 +119,16 @@ class _Pickler(pickle.Pickler):
         self.fast = True  # no memo: see Digester
         self._digester = digester
         self._shared = digester.shared
+        self._flat = digester.flat
         self._whole = whole
 
     def reducer_override(self, obj: object) -> Any:
         cls = type(obj)
         if cls in self._shared and obj is not self._whole:
             return str, (self._digester.stand_in(obj),)
+        flat = self._flat.get(cls)
+        if flat is not None:
+            return cls, flat(obj)
         fields = _fields_of(cls)
         return NotImplemented if fields is None else (cls, fields(obj))
 

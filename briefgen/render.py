@@ -47,6 +47,7 @@ from briefgen.model import (
     Briefing,
     Site,
     SiteConfig,
+    TimelineEntry,
 )
 from briefgen.paths import (
     NOT_FOUND_PAGE,
@@ -59,7 +60,9 @@ from briefgen.render_views import (
     BriefingRow,
     SiteRows,
     TimelineLayout,
+    ViewPage,
     actor_image_files,
+    entry_fields,
     site_view_pages,
     timeline_layout,
     view_globals,
@@ -220,9 +223,9 @@ class Renderer:
         pages = [briefing_page(b, links, catalogue, site.config.root) for b in site.briefings]
         pages += site_wide_pages(site.config, theme)
         pages += [
-            Page(v.template, v.path, v.context, v.context)
-            for v in site_view_pages(site, layout, rows)
-            if theme.has_template(v.template)
+            _view_page(view)
+            for view in site_view_pages(site, layout, rows)
+            if theme.has_template(view.template)
         ]
         out = _Output(sink)
 
@@ -410,6 +413,15 @@ class Renderer:
         return self._files.get(name, key, make) if self._remembers else make()
 
 
+def _view_page(view: ViewPage) -> Page:
+    """The page to render for a view: keyed by its context, or by its key when its context is
+    made only as the page is rendered."""
+    if view.make is None:
+        return Page(view.template, view.path, view.context, view.context)
+    make = view.make
+    return Page(view.template, view.path, {}, view.key, lambda: Finished(make()))
+
+
 @dataclass(frozen=True, slots=True)
 class _LastRender:
     """What the last render's briefing pages were made with, for `Renderer.render_early`."""
@@ -481,7 +493,7 @@ def _digester(theme_key: bytes, config: SiteConfig) -> Digester:
     salt = hashlib.blake2b(theme_key)
     salt.update(code_fingerprint(Path(__file__).parent).encode())
     salt.update(pickle.dumps(config, protocol=5))
-    return Digester(salt.digest(), shared=(Briefing, BriefingRow))
+    return Digester(salt.digest(), (Briefing, BriefingRow), {TimelineEntry: entry_fields})
 
 
 T = TypeVar("T")

@@ -11,11 +11,14 @@ templates do that with the theme's filters.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime
+import functools
+import operator
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar, cast
 
 from briefgen.assemble import date_sort_key, tag_slug
 from briefgen.model import (
@@ -23,6 +26,7 @@ from briefgen.model import (
     ActorKind,
     ActorRef,
     Briefing,
+    DatedEvent,
     Site,
     SiteActor,
     Tag,
@@ -47,11 +51,18 @@ TAG_TOP_ACTORS = 12
 
 
 class ViewPage(NamedTuple):
-    """One site-wide page: its template, its output path, and its own context."""
+    """One site-wide page: its template, its output path, and its own context.
+
+    A page whose context costs much to make and is seldom needed (most pages of a rebuild stay
+    as they were) has, instead of a context, the `key` it is made from (compared with `==`,
+    digested from one build to the next) and `make`, which makes it only when the page is.
+    """
 
     template: str
     path: str
     context: Mapping[str, Any]
+    key: object = None
+    make: Callable[[], Mapping[str, Any]] | None = None
 
 
 #: How many briefings a listing page shows (the index, a tag, an actor); more go to further
@@ -725,9 +736,35 @@ def timeline_pages(site: Site, rows: SiteRows) -> list[ViewPage]:
 def period_page(
     period: PeriodPage, years: tuple[TimelinePeriod, ...], choices: TagChoices, rows: SiteRows
 ) -> ViewPage:
-    """The page of one period of the timeline (or one of its pages)."""
+    """The page of one period of the timeline (or one of its pages), its context made only when
+    the page is: it is a pure function of the period, the years and the tag choices."""
+    path = period.pagination.paths[period.pagination.number - 1]
+    make = functools.partial(_period_context, period, years, choices, rows)
+    return ViewPage("timeline.html", path, {}, (period, years, choices.key), make)
+
+
+def _field_values(cls: type) -> Callable[[Any], tuple[object, ...]]:
+    getter = operator.attrgetter(*(field.name for field in dataclasses.fields(cls)))
+    return cast(Callable[[Any], tuple[object, ...]], getter)
+
+
+_EVENT_FIELDS = _field_values(DatedEvent)
+_REF_FIELDS = _field_values(ActorRef)
+
+
+def entry_fields(entry: TimelineEntry) -> tuple[object, ...]:
+    """A timeline entry's fields, its event's and its actors' as plain tuples: what a digest
+    of the many keys holding thousands of entries pickles without a call for each event and
+    actor (`fingerprint.Digester`'s `flat` types)."""
+    actors = tuple(map(_REF_FIELDS, entry.actors))
+    return (entry.anchor, entry.briefing, _EVENT_FIELDS(entry.event), actors)
+
+
+def _period_context(
+    period: PeriodPage, years: tuple[TimelinePeriod, ...], choices: TagChoices, rows: SiteRows
+) -> dict[str, Any]:
     shown = [rows.event(entry) for entry in period.entries]
-    context = {
+    return {
         "heading": period.value,
         "charts": (),
         "period_links": {},
@@ -737,8 +774,6 @@ def period_page(
         "event_count": period.total,
         **_timeline_entries(shown, choices),
     }
-    path = period.pagination.paths[period.pagination.number - 1]
-    return ViewPage("timeline.html", path, context)
 
 
 class TagChoices:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
 
 from markupsafe import Markup
 
 from briefgen.errors import Problem
 from briefgen.fingerprint import Digester, OutputRecord, OutputReuse
+from briefgen.model import ActorRef, Briefing, DatedEvent, TimelineEntry
+from briefgen.render_views import entry_fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +82,22 @@ def test_a_vouched_value_stands_for_what_it_was_made_from() -> None:
     assert len({vouched(page), other_source(page), plain(page)}) == 3, (
         "another source, or the value's own digest, never passes for the same inputs"
     )
+
+
+def test_a_flat_type_is_digested_by_every_field_of_it_and_of_what_it_holds() -> None:
+    digest = Digester(b"salt", flat={TimelineEntry: entry_fields})
+    event = DatedEvent("2022-01-10", "date", "Geneva talks", "10 January", 4, 14)
+    actor = ActorRef("nato", "NATO", "organization")
+    briefing = Briefing(
+        "geneva", "Talks", datetime.date(2022, 1, 9), "en", "text", "txt", Path("a"), Path("b")
+    )
+    entry = TimelineEntry("event-geneva-1", event, briefing, (actor,))
+    again = TimelineEntry("event-geneva-1", replace(event), replace(briefing), (replace(actor),))
+    assert digest(entry) == digest(again) is not None
+    other = {"anchor": "event-geneva-2", "briefing": replace(briefing, title="Geneva talks")}
+    changed = [
+        *(replace(entry, **{f.name: other.get(f.name, ())}) for f in fields(TimelineEntry)),
+        *(replace(entry, event=replace(event, **{f.name: None})) for f in fields(DatedEvent)),
+        *(replace(entry, actors=(replace(actor, **{f.name: "x"}),)) for f in fields(ActorRef)),
+    ]
+    assert len({digest(entry), *map(digest, changed)}) == 1 + len(changed)
