@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 
 # A sentence ends after . ! ? … (and any closing quotes) before whitespace and an upper-case
@@ -54,10 +56,11 @@ def append_stripped(text: str, start: int, end: int, bounds: list[tuple[int, int
 
 
 def sentence_around(bounds: list[tuple[int, int]], offset: int) -> tuple[int, int]:
-    """The sentence (from `sentence_bounds`) that contains `offset`."""
-    for start, end in bounds:
-        if start <= offset < end:
-            return start, end
+    """The sentence (from `sentence_bounds`: ordered, not overlapping) that contains `offset`,
+    found by bisection: an actor page looks up the sentence of every appearance."""
+    index = bisect.bisect_right(bounds, (offset, math.inf)) - 1
+    if index >= 0 and offset < bounds[index][1]:
+        return bounds[index]
     return (offset, offset)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefgen.extract.text import sentence_bounds
+from briefgen.extract.text import sentence_around, sentence_bounds
 
 
 def sentences(text: str) -> list[str]:
@@ -48,3 +48,12 @@ def test_a_line_before_a_blank_line_is_a_sentence_of_its_own() -> None:
         "Les syndicats appellent à manifester.",
         "Le trafic sera perturbé.",
     ]
+
+
+def test_the_sentence_around_an_offset_is_the_one_holding_it_or_none() -> None:
+    text = "  First one. Second one!\n\nThird.  "
+    bounds = sentence_bounds(text)
+    assert [text[s:e] for s, e in bounds] == ["First one.", "Second one!", "Third."]
+    for offset in range(len(text)):
+        holding = [(s, e) for s, e in bounds if s <= offset < e]
+        assert sentence_around(bounds, offset) == (holding[0] if holding else (offset, offset))
