@@ -9,9 +9,6 @@ package's own language tables (`extract/lang/`), and nothing is downloaded, ever
 
 from __future__ import annotations
 
-from briefgen.extract.actors import find_actors
-from briefgen.extract.dates import find_dates
-from briefgen.extract.facts import find_key_facts, find_quotes
 from briefgen.extract.langdata import base_language, supported_languages
 from briefgen.extract.text import sentence_bounds
 from briefgen.model import Extraction, Published
@@ -24,6 +21,12 @@ def extract(text: str, lang: str, published: Published) -> Extraction:
 
     A regional tag (`fr-CA`) uses its language's tables (`fr`).
     """
+    # Imported on the first call: a rebuild whose extractions are all cached never calls it,
+    # and importing the finders (their vocabularies and patterns) takes a tenth of a second.
+    from briefgen.extract.actors import find_actors
+    from briefgen.extract.dates import find_dates
+    from briefgen.extract.facts import find_key_facts, find_quotes
+
     lang = base_language(lang)
     sentences = sentence_bounds(text)
     actors = find_actors(text, lang, sentences)
