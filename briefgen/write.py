@@ -21,7 +21,7 @@ import contextlib
 import os
 import shutil
 from collections.abc import Iterable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from briefgen.errors import OutputError, Problem
 
@@ -49,7 +49,10 @@ class StagedSite:
         self.output = output
         self._spare = spare
         self._staging = _sibling(output, "staging")
-        self._folders: set[Path] = set()
+        # Paths as strings below: a build links or writes ten thousand files, and pathlib's
+        # objects cost more than the system calls.
+        self._root = str(self._staging)
+        self._folders: set[str] = set()
         #: The files of a reused spare and their inodes, by POSIX path (none in a fresh folder).
         self._earlier: dict[str, int] = {}
         self._written: set[str] = set()
@@ -61,7 +64,7 @@ class StagedSite:
         else:
             self._staging.mkdir(parents=True)
             (self._staging / MARKER).write_bytes(_MARKER_TEXT)
-        self._folders.add(self._staging)
+        self._folders.add(self._root)
         return self
 
     def __exit__(self, *_: object) -> None:
@@ -75,14 +78,14 @@ class StagedSite:
 
     def add(self, name: str, data: bytes) -> None:
         """Write the file `name` (a POSIX path relative to the site) of the new site."""
-        target = self._target(name)
+        target = self._target(_safe_relative(name))
         if name in self._earlier:
             _remove(target)  # a spare's file may be a link to the current output's
         try:
-            target.write_bytes(data)
+            _write(target, data)
         except IsADirectoryError:
             _remove(target)  # a spare's folder where the new site has a file
-            target.write_bytes(data)
+            _write(target, data)
         self._written.add(name)
 
     def keep(self, names: Iterable[str]) -> None:
@@ -94,14 +97,16 @@ class StagedSite:
             # A name of the spare's is a path found inside it: safe to join as it is.
             if inode is not None and inode == _inode(os.path.join(self.output, name)):
                 continue  # the spare's file is the current output's
-            target = self._target(name)
-            source = self.output / target.relative_to(self._staging)
+            relative = _safe_relative(name)
+            target, source = self._target(relative), os.path.join(self.output, relative)
             if inode is not None:
                 _remove(target)
             try:
                 os.link(source, target)
             except FileNotFoundError as error:
-                problem = Problem(source, "removed while briefgen was building", hint="build again")
+                problem = Problem(
+                    Path(source), "removed while briefgen was building", hint="build again"
+                )
                 raise OutputError([problem]) from error
             except OSError:
                 shutil.copy2(source, target)
@@ -168,40 +173,47 @@ class StagedSite:
                 except OSError:
                     break
 
-    def _target(self, name: str) -> Path:
-        """Where `name` goes in the staging folder, its folder created (once per build)."""
-        target = self._staging / _safe_relative(name)
-        if target.parent not in self._folders:
+    def _target(self, relative: str) -> str:
+        """Where the file at `relative` goes in the staging folder, its folder created (once
+        per build)."""
+        target = os.path.join(self._root, relative)
+        folder = os.path.dirname(target)
+        if folder not in self._folders:
             try:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                os.makedirs(folder, exist_ok=True)
             except (FileExistsError, NotADirectoryError):
                 # A spare's file where the new site has a folder.
-                for folder in reversed(target.relative_to(self._staging).parents):
-                    if (self._staging / folder).is_file():
-                        _remove(self._staging / folder)
-                target.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(target.parent)
+                parts = relative.split(os.sep)[:-1]
+                for depth in range(1, len(parts) + 1):
+                    if os.path.isfile(path := os.path.join(self._root, *parts[:depth])):
+                        _remove(path)
+                os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
         return target
 
 
-def _plain_files(folder: Path) -> tuple[dict[str, int], list[Path]]:
+def _plain_files(folder: Path) -> tuple[dict[str, int], list[str]]:
     """The files under `folder` by POSIX path with their inodes (the marker aside), and its
     folders; anything but plain files and folders (a link planted in a spare, say) is removed,
     so that no write can follow it elsewhere."""
     found: dict[str, int] = {}
-    folders = [folder]
-    for current in folders:
-        prefix = current.relative_to(folder).as_posix() + "/" if current != folder else ""
+    folders = [(str(folder), "")]
+    for current, prefix in folders:
         with os.scandir(current) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
-                    folders.append(Path(entry.path))
+                    folders.append((entry.path, f"{prefix}{entry.name}/"))
                 elif entry.is_file(follow_symlinks=False):
                     found[prefix + entry.name] = entry.inode()
                 else:
                     os.unlink(entry.path)
     found.pop(MARKER, None)
-    return found, folders
+    return found, [path for path, _ in folders]
+
+
+def _write(path: str, data: bytes) -> None:
+    with open(path, "wb") as file:
+        file.write(data)
 
 
 def _inode(path: str | Path) -> int | None:
@@ -211,10 +223,10 @@ def _inode(path: str | Path) -> int | None:
         return None
 
 
-def _remove(path: Path) -> None:
+def _remove(path: str | Path) -> None:
     """Delete a file or a folder of the staging area, if it is there."""
     try:
-        path.unlink()
+        os.unlink(path)
     except FileNotFoundError:
         pass
     except (IsADirectoryError, PermissionError):
@@ -251,9 +263,10 @@ def _check_replaceable(output: Path) -> None:
         )
 
 
-def _safe_relative(name: str) -> Path:
-    """`name` as a path inside the output; a path that could leave it is a bug upstream."""
-    path = PurePosixPath(name)
-    if path.is_absolute() or ".." in path.parts or "\\" in name or "\0" in name or not path.parts:
+def _safe_relative(name: str) -> str:
+    """`name` (a POSIX path) as this system's path inside the output; a path that could leave
+    it is a bug upstream."""
+    parts = [part for part in name.split("/") if part not in ("", ".")]
+    if name.startswith("/") or ".." in parts or "\\" in name or "\0" in name or not parts:
         raise ValueError(f"refusing to write outside the output directory: {name!r}")
-    return Path(*path.parts)
+    return os.path.join(*parts)
