@@ -75,6 +75,8 @@ def merge_actors(
     curated actor gains its mentions, its aliases, and its role when the YAML gives none.
     """
     dropped = {name_key(n) for n in excluded}
+    if not curated and not dropped:
+        return list(extracted)  # what the loop below gives, without keying every name
     merged = list(curated)
     unmatched: list[Actor] = []
     for found in extracted:
@@ -107,12 +109,15 @@ def merge_dates(curated: Sequence[DatedEvent], extracted: Sequence[DatedEvent]) 
     takes the place in the text of the extracted one it replaces, so the article can still
     show where it is written.
     """
-    found_at = {d.value: d for d in reversed(extracted) if d.start is not None}
-    curated_values = {d.value for d in curated}
-    kept = [
-        *(_placed(d, found_at.get(d.value)) for d in curated),
-        *(d for d in extracted if d.value not in curated_values),
-    ]
+    if curated:
+        found_at = {d.value: d for d in reversed(extracted) if d.start is not None}
+        curated_values = {d.value for d in curated}
+        kept = [
+            *(_placed(d, found_at.get(d.value)) for d in curated),
+            *(d for d in extracted if d.value not in curated_values),
+        ]
+    else:
+        kept = list(extracted)
     placed = [d for d in kept if date_sort_key(d.value) is not None]
     return sorted(placed, key=lambda d: (date_sort_key(d.value), d.start or 0))
 
