@@ -244,15 +244,14 @@ class ReadingCache:
 
     def write(self, sources: Mapping[str, str], readings: Mapping[str, Reading]) -> None:
         """Keep these readings (by slug, under `sources[slug]`) for the next build, and only
-        these; nothing is written when they are the ones read."""
-        entries = {
-            sources[slug]: _reading_to_json(reading)
-            for slug, reading in readings.items()
-            if slug in sources
-        }
-        if entries.keys() != self._found.keys():
-            _write_json(self._path, entries)
-            self._found = entries
+        these; unless all but a few are the ones read (see `_worth_rewriting`)."""
+        kept = [slug for slug in readings if slug in sources]
+        stale = sum(1 for slug in kept if sources[slug] not in self._found)
+        if self._found and not _worth_rewriting(stale, len(kept)):
+            return
+        entries = {sources[slug]: _reading_to_json(readings[slug]) for slug in kept}
+        _write_json(self._path, entries)
+        self._found = entries
 
 
 def _reading_to_json(reading: Reading) -> list[Any]:
