@@ -4,6 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from briefgen.cli import main
+from briefgen.cli import console
 
-sys.exit(main())
+sys.exit(console())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from briefgen import cli
 from briefgen.cli import main
 
 MakeSite = Callable[[Mapping[str, str | bytes]], Path]
@@ -167,3 +169,36 @@ def test_a_missing_config_is_one_line_with_what_to_do(
     assert main(["build"]) == 1
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "no briefgen.yaml" in err
+
+
+def test_a_command_runs_with_the_collector_off_and_exits_without_collecting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    enabled: list[bool] = []
+
+    def command() -> int:
+        enabled.append(gc.isenabled())
+        return 3
+
+    monkeypatch.setattr(cli, "main", command)
+    try:
+        assert cli.console() == 3
+        assert enabled == [False], "a one-shot build never pays for a collection"
+        assert gc.get_freeze_count() > 0, "nor does the interpreter's last one at exit"
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def test_a_preview_turns_the_collector_on(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_site({})
+    enabled: list[bool] = []
+    monkeypatch.setattr(cli, "serve", lambda *args, **kwargs: enabled.append(gc.isenabled()))
+    gc.disable()
+    try:
+        assert main(["serve", "--config", str(root / "briefgen.yaml")]) == 0
+    finally:
+        gc.enable()
+    assert enabled == [True], "a preview lives on: its garbage must be collected"
