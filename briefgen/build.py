@@ -6,7 +6,9 @@ collected across stages; if any is an error the build stops before writing, so t
 stays exactly as it was.
 
 Extraction, the costly per-briefing step, is cached by content hash (`cache.py`) and, when many
-briefings miss the cache, spread over the machine's cores in a process pool. A build whose inputs
+briefings miss the cache, spread over the machine's cores in a process pool. A build keeps for the
+next, in the cache folder, what it loaded from settled files, each briefing's reading, the search
+documents' words and the site it replaced (the next build's staging folder). A build whose inputs
 (`inputs_digest`) are those of the last build, into an output still as that build wrote it, does
 nothing; otherwise the renderer remakes only the files whose inputs changed. None of this changes
 a byte of the output: each shortcut gives exactly what the full computation would.

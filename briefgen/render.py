@@ -141,8 +141,10 @@ class Renderer:
     (`Page.key`); a page whose key is equal to last time's is not rendered again. Across
     processes (for `build`), `previous` holds the records of the files the previous build wrote
     (`RenderedSite.records`): a file whose inputs have the same digest is not made again but
-    listed in `RenderedSite.kept`. A change of theme file, label, config or briefgen itself
-    forgets everything. The output is always byte-identical to a fresh `render_site`.
+    listed in `RenderedSite.kept`, and `search_words` the words the previous build found in the
+    search documents (`RenderedSite.search_words`). A change of theme file, label, config or
+    briefgen itself forgets everything. The output is always byte-identical to a fresh
+    `render_site`.
 
         renderer = Renderer()
         rendered = renderer.render(site)    # after each build, with the newly assembled site
@@ -158,8 +160,7 @@ class Renderer:
         self._previous = previous
         self._parallel = parallel
         self._kept_words = search_words
-        #: The words of each search document for the next build, when given the last's.
-        self.search_words: Mapping[str, str] = {}
+        self._search_words: Mapping[str, str] = {}
         self._theme_key = b""
         self._translations: tuple[Translations, list[Problem]] = ({}, [])
         self._config: SiteConfig | None = None
@@ -246,7 +247,7 @@ class Renderer:
             tuple(out.kept),
             self._records,
             tuple(out.names),
-            self.search_words,
+            self._search_words,
         )
 
     def _search_files(self, documents: Sequence[SearchDocument]) -> dict[str, bytes]:
@@ -258,7 +259,7 @@ class Renderer:
         index = SearchIndex(self._kept_words)
         files = index.files(documents)
         if self._kept_words is not None:
-            self.search_words = index.kept_words()
+            self._search_words = index.kept_words()
         return files
 
     def render_early(
