@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from briefgen import __version__
-from briefgen.cache import CACHE_DIR
+from briefgen.cache import CACHE_DIR, LOADED, OUTPUT_RECORDS, SPARE_SITE
 from briefgen.errors import Problem
 from briefgen.publish import PublishError, current_branch
 
@@ -51,11 +51,14 @@ jobs:
         uses: actions/configure-pages@v5
       - name: Install briefgen
         run: {install}
-      # Extractions are kept by content hash: a build reuses those of every unchanged article.
+      # Extractions, readings and search words are kept by content hash: a build reuses those
+      # of every unchanged article. What is tied to files on disk (their stamps, the last
+      # output) cannot hold after a fresh checkout, and is left out.
       - name: Restore briefgen's cache
         uses: actions/cache@v4
         with:
-          path: {cache}
+          path: |
+{cache}
           key: briefgen-${{{{ github.sha }}}}
           restore-keys: briefgen-
       - name: Build
@@ -89,7 +92,7 @@ def write_pages_workflow(
     workflow = _WORKFLOW.format(
         branch=json.dumps(branch or current_branch(root) or "main"),
         install=_install_command(root),
-        cache=json.dumps(CACHE_DIR),
+        cache=_cache_paths(),
         output=json.dumps(_relative_output(root, output)),
     )
     target = root / WORKFLOW_PATH
@@ -108,6 +111,14 @@ def write_pages_workflow(
             ]
         ) from None
     return target
+
+
+def _cache_paths() -> str:
+    """The cache folder, without what only holds on the machine that wrote it (a YAML block's
+    lines, indented for the workflow's `path:`)."""
+    machine_bound = (LOADED, OUTPUT_RECORDS, SPARE_SITE)
+    lines = [CACHE_DIR, *(f"!{CACHE_DIR}/{name}" for name in machine_bound)]
+    return "\n".join(f"            {line}" for line in lines)
 
 
 def _install_command(root: Path) -> str:
