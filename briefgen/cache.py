@@ -475,7 +475,7 @@ def read_previous_build(folder: Path, output: Path) -> PreviousBuild:
         records = {
             name: OutputRecord(str(digest), tuple(_problem_from_json(w) for w in warnings))
             for name, (digest, identity, warnings) in data["files"].items()
-            if _identity_of(output / name) == identity
+            if _identity_of(os.path.join(output, name)) == identity
         }
         names = tuple(map(str, data["files"]))
         warnings = tuple(_problem_from_json(w) for w in data["warnings"])
@@ -492,7 +492,7 @@ def write_previous_build(
     """Keep what this build wrote to `output` for the next one, with the identity of each file."""
     files = {}
     for name in build.names:
-        identity = _identity_of(output / name)
+        identity = _identity_of(os.path.join(output, name))
         if identity is not None:
             record = build.records.get(name, OutputRecord(""))
             files[name] = [record.digest, identity, [_problem_to_json(w) for w in record.warnings]]
@@ -505,10 +505,12 @@ def write_previous_build(
     _write_json(folder / OUTPUT_RECORDS, data)
 
 
-def _identity_of(path: Path) -> list[int] | None:
-    """Inode, size and modification time: what changes when anyone touches the file."""
+def _identity_of(path: str) -> list[int] | None:
+    """Inode, size and modification time: what changes when anyone touches the file. (A path
+    string: a build asks this of every output file twice, and pathlib's objects cost more than
+    the stat.)"""
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return None
     return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
