@@ -208,9 +208,9 @@ def _quote_from_json(data: Any) -> Quote:
     return Quote(str(text), _word(speaker), int(start), int(end))
 
 
-def _word(value: object) -> str:
-    """`value` as a shared string (see `extraction_from_json`)."""
-    return sys.intern(str(value))
+#: A string read from JSON as a shared one (see `extraction_from_json`); anything but a string
+#: raises TypeError, so a damaged entry is a miss.
+_word = sys.intern
 
 
 #: The readings of the last build's briefings (`ReadingCache`).
