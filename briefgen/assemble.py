@@ -182,6 +182,10 @@ def assemble_site(
 ActorRefs = Mapping[str, Sequence[ActorRef | None]]
 #: Each briefing's sentences (`sentence_bounds` of its article), by briefing slug.
 Sentences = Mapping[str, list[tuple[int, int]]]
+#: How many of the site actors' companions (other actors of the same briefings) a page lists.
+MAX_COMPANIONS = 8
+#: A timeline entry with the key that places it on the site's timeline.
+PlacedEntry = tuple[tuple[tuple[int, int, int, str], tuple[str, str], int], TimelineEntry]
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,10 +214,6 @@ def read_briefing(briefing: Briefing) -> Reading:
     sentences = sentence_bounds(briefing.article_text)
     events = [event for _, event, _ in _dated(briefing)]
     return Reading(sentences, tuple(_involved(events, briefing.actors, sentences)))
-#: How many of the site actors' companions (other actors of the same briefings) a page lists.
-MAX_COMPANIONS = 8
-#: A timeline entry with the key that places it on the site's timeline.
-PlacedEntry = tuple[tuple[tuple[int, int, int, str], tuple[str, str], int], TimelineEntry]
 
 
 @dataclass(frozen=True, slots=True)

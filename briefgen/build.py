@@ -31,12 +31,11 @@ from briefgen.cache import (
     ExtractionCache,
     PreviousBuild,
     ReadingCache,
+    WordsCache,
     read_load_memo,
     read_previous_build,
-    read_search_words,
     write_load_memo,
     write_previous_build,
-    write_search_words,
 )
 from briefgen.errors import BuildFailed, Problem, errors_in, warning
 from briefgen.extract import extract, supported_languages
@@ -116,7 +115,7 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
     if digest is not None and previous.inputs == digest and previous.is_intact(config.output):
         return _unchanged_report(config, inputs, previous, started)
     cache = ExtractionCache(cache_dir)
-    words = read_search_words(cache_dir)
+    words = WordsCache(cache_dir)
     with StagedSite(config.output, spare=cache_dir / SPARE_SITE) as staged:
         built = _build_site(
             config,
@@ -124,7 +123,7 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
             started=started,
             cache=cache,
             readings=ReadingCache(cache_dir),
-            renderer=Renderer(previous=previous.records, parallel=True, search_words=words),
+            renderer=Renderer(previous=previous.records, parallel=True, search_words=words.read()),
             progress=progress,
             sink=staged.add,
         )
@@ -132,7 +131,7 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
         staged.commit(built.names)
     made = PreviousBuild(built.records, digest or "", built.render_warnings, built.names)
     write_previous_build(cache_dir, config.output, made)
-    write_search_words(cache_dir, built.search_words, words)
+    words.write(built.search_words)
     cache.prune()
     return built.report
 

@@ -1,5 +1,6 @@
 """What one build keeps for the next in `.briefgen-cache/`: extractions, the briefings' readings,
-output records, and the site the last build replaced (`SPARE_SITE`, see `write.StagedSite`).
+what it loaded from settled files, the search documents' words, output records, and the site
+the last build replaced (`SPARE_SITE`, see `write.StagedSite`).
 
 Extraction is the costly per-briefing step and a pure function of the article text, its language
 and its publication date, so its result can be kept under a hash of exactly those inputs. The key
@@ -9,7 +10,9 @@ that arrives with a cloned repository is data, and loading it must not run code.
 foreign entry is treated as a miss. Deleting the directory is always safe.
 
 The output records say which inputs each file of the last build's output was made from, so that
-the next build keeps the files whose inputs did not change (see `render.Renderer`).
+the next build keeps the files whose inputs did not change (see `render.Renderer`). The other
+kept files save work the next build would otherwise redo; each is written again only when more
+than a few of its entries are stale (`_worth_rewriting`).
 """
 
 from __future__ import annotations
@@ -286,24 +289,33 @@ def _worth_rewriting(stale: int, total: int) -> bool:
     return stale > max(REWRITE_SLACK, total // 50)
 
 
-def read_search_words(folder: Path) -> dict[str, str]:
-    """The words the last build found in its search documents, if this briefgen kept them."""
-    try:
-        data = json.loads((folder / SEARCH_WORDS).read_text(encoding="utf-8"))
-        if data["code"] != code_fingerprint(Path(__file__).parent):
-            return {}
-        return {key: value for key, value in data["words"].items() if isinstance(value, str)}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return {}
+class WordsCache:
+    """The words the last build found in its search documents (`search.SearchIndex.kept_words`),
+    by a digest of each document's text, in one JSON file with briefgen's code fingerprint."""
 
+    def __init__(self, folder: Path) -> None:
+        self._path = folder / SEARCH_WORDS
+        self._found: dict[str, str] = {}
 
-def write_search_words(folder: Path, words: Mapping[str, str], kept: Mapping[str, str]) -> None:
-    """Keep `words` for the next build, unless all but a few are the `kept` ones."""
-    stale = sum(1 for key in words if key not in kept)
-    if not words or (kept and not _worth_rewriting(stale, len(words))):
-        return
-    data = {"code": code_fingerprint(Path(__file__).parent), "words": dict(words)}
-    _write_json(folder / SEARCH_WORDS, data)
+    def read(self) -> dict[str, str]:
+        """The kept words, if this briefgen kept them."""
+        try:
+            data = json.loads(self._path.read_text(encoding="utf-8"))
+            if data["code"] == code_fingerprint(Path(__file__).parent):
+                words = data["words"].items()
+                self._found = {key: value for key, value in words if isinstance(value, str)}
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            self._found = {}
+        return self._found
+
+    def write(self, words: Mapping[str, str]) -> None:
+        """Keep `words` for the next build, unless all but a few are the ones read."""
+        stale = sum(1 for key in words if key not in self._found)
+        if not words or (self._found and not _worth_rewriting(stale, len(words))):
+            return
+        data = {"code": code_fingerprint(Path(__file__).parent), "words": dict(words)}
+        _write_json(self._path, data)
+        self._found = dict(words)
 
 
 #: What the last build loaded from the content files whose stamps vouch for it (`LoadMemo`).

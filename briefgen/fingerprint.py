@@ -140,11 +140,13 @@ _FIELD_VALUES: dict[type, FieldValues | None] = {}
 def _fields_of(cls: type) -> FieldValues | None:
     """A function giving the tuple of field values of a dataclass `cls`, or None for others."""
     if cls not in _FIELD_VALUES:
-        _FIELD_VALUES[cls] = _field_values(cls) if dataclasses.is_dataclass(cls) else None
+        _FIELD_VALUES[cls] = field_values(cls) if dataclasses.is_dataclass(cls) else None
     return _FIELD_VALUES[cls]
 
 
-def _field_values(cls: type) -> FieldValues:
+def field_values(cls: type) -> FieldValues:
+    """A function giving the tuple of the field values of an instance of dataclass `cls`
+    (attrgetter, in C, for two fields or more)."""
     names = [field.name for field in dataclasses.fields(cls)]
     if len(names) < 2:
         return lambda obj: tuple(getattr(obj, name) for name in names)

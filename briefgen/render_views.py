@@ -11,14 +11,12 @@ templates do that with the theme's filters.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import datetime
 import functools
-import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar
 
 from briefgen.assemble import date_sort_key, tag_slug
 from briefgen.model import (
@@ -26,7 +24,6 @@ from briefgen.model import (
     ActorKind,
     ActorRef,
     Briefing,
-    DatedEvent,
     Site,
     SiteActor,
     Tag,
@@ -741,23 +738,6 @@ def period_page(
     path = period.pagination.paths[period.pagination.number - 1]
     make = functools.partial(_period_context, period, years, choices, rows)
     return ViewPage("timeline.html", path, {}, (period, years, choices.key), make)
-
-
-def _field_values(cls: type) -> Callable[[Any], tuple[object, ...]]:
-    getter = operator.attrgetter(*(field.name for field in dataclasses.fields(cls)))
-    return cast(Callable[[Any], tuple[object, ...]], getter)
-
-
-_EVENT_FIELDS = _field_values(DatedEvent)
-_REF_FIELDS = _field_values(ActorRef)
-
-
-def entry_fields(entry: TimelineEntry) -> tuple[object, ...]:
-    """A timeline entry's fields, its event's and its actors' as plain tuples: what a digest
-    of the many keys holding thousands of entries pickles without a call for each event and
-    actor (`fingerprint.Digester`'s `flat` types)."""
-    actors = tuple(map(_REF_FIELDS, entry.actors))
-    return (entry.anchor, entry.briefing, _EVENT_FIELDS(entry.event), actors)
 
 
 def _period_context(

@@ -97,13 +97,20 @@ def test_the_old_extraction_of_an_edited_article_leaves_the_cache(make_site: Mak
     def entries() -> set[str]:
         return {path.name for path in (root / CACHE_DIR / "extract").rglob("*.json")}
 
+    first, after = _before_and_after_an_article_edit(root, entries)
+    assert len(first) == len(after) == len(ARTICLES)
+    assert len(first & after) == len(ARTICLES) - 1, "only the edited article's entry changed"
+
+
+def _before_and_after_an_article_edit(
+    root: Path, entries: Callable[[], set[str]]
+) -> tuple[set[str], set[str]]:
+    """`entries()` after a build, and again after an edit of one article and another build."""
     build(_config(root))
     first = entries()
     (root / "seeds" / "vienna.txt").write_text("The OSCE met in Vienna on Monday.\n")
     build(_config(root))
-    after = entries()
-    assert len(first) == len(after) == len(ARTICLES)
-    assert len(first & after) == len(ARTICLES) - 1, "only the edited article's entry changed"
+    return first, entries()
 
 
 def test_the_key_changes_with_text_language_and_date() -> None:
@@ -339,11 +346,7 @@ def test_readings_are_kept_for_the_briefings_that_did_not_change(
     def kept() -> set[str]:
         return set(json.loads((root / CACHE_DIR / READINGS).read_text()))
 
-    build(_config(root))
-    first = kept()
-    (root / "seeds" / "vienna.txt").write_text("The OSCE met in Vienna on Monday.\n")
-    build(_config(root))
-    after = kept()
+    first, after = _before_and_after_an_article_edit(root, kept)
     assert len(first) == len(after) == len(ARTICLES)
     assert len(first & after) == len(ARTICLES) - 1, "only the edited briefing's reading changed"
     assert file_tree(root / "_site") == file_tree(_clean_build(root))

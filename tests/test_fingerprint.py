@@ -11,7 +11,7 @@ from markupsafe import Markup
 from briefgen.errors import Problem
 from briefgen.fingerprint import Digester, OutputRecord, OutputReuse
 from briefgen.model import ActorRef, Briefing, DatedEvent, TimelineEntry
-from briefgen.render_views import entry_fields
+from briefgen.render import entry_fields
 
 
 @dataclass(frozen=True, slots=True)
