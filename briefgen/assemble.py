@@ -43,7 +43,7 @@ from briefgen.model import (
     Tag,
     TimelineEntry,
 )
-from briefgen.names import name_key, name_pattern, url_name
+from briefgen.names import NameFinder, name_key, url_name
 
 _CALENDAR_VALUE = re.compile(
     r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})(?:-(?P<day>\d{2}))?|W(?P<week>\d{2})))?"
@@ -594,8 +594,8 @@ def excerpt(text: str, start: int, end: int, focus: int) -> str:
 def first_name_at(text: str, actors: Sequence[Actor]) -> int | None:
     """Where `text` first writes one of the actors' names or aliases, as a whole word."""
     names = [n for actor in actors for n in (actor.name, *actor.aliases)]
-    match = name_pattern(names).search(text) if names else None
-    return match.start() if match else None
+    spans = NameFinder(names).spans(text) if names else []
+    return spans[0][0] if spans else None
 
 
 def readable_text(fragment: str, briefing: Briefing) -> str:

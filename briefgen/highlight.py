@@ -28,7 +28,7 @@ from html.parser import HTMLParser
 
 from briefgen.extract.text import append_stripped
 from briefgen.model import Actor, ActorRef, Briefing, DatedEvent, Site
-from briefgen.names import name_pattern
+from briefgen.names import NameFinder
 from briefgen.paths import TIMELINE_PAGE, actor_path
 from briefgen.sanitize import SafeHtml, markdown_to_html
 
@@ -134,9 +134,10 @@ class ArticleLinks:
                 yield Mark(mention.start, mention.end, mention.text, target, classes)
             for name in (actor.name, *actor.aliases):
                 by_name.setdefault(name.strip(), (target, classes))
-        for match in name_pattern(by_name).finditer(briefing.article_text):
-            target, classes = by_name[match.group()]
-            yield Mark(match.start(), match.end(), match.group(), target, classes)
+        text = briefing.article_text
+        for start, end in NameFinder(by_name).spans(text):
+            target, classes = by_name[text[start:end]]
+            yield Mark(start, end, text[start:end], target, classes)
 
     def _date_marks(self, briefing: Briefing) -> Iterator[Mark]:
         for event in briefing.dates:
@@ -225,7 +226,7 @@ def mark_html(safe_html: str, marks: Sequence[Mark], href: Callable[[str], str])
     for mark in marks:
         if mark.text.strip():
             by_phrase.setdefault(mark.text.strip(), mark)
-    marker = _HtmlMarker(name_pattern(by_phrase), by_phrase, href)
+    marker = _HtmlMarker(NameFinder(by_phrase), by_phrase, href)
     marker.feed(safe_html)
     marker.close()
     return "".join(marker.output)
@@ -235,10 +236,10 @@ class _HtmlMarker(HTMLParser):
     """Copies HTML, marking phrases in the text outside `UNMARKED_ELEMENTS`."""
 
     def __init__(
-        self, pattern: re.Pattern[str], by_phrase: dict[str, Mark], href: Callable[[str], str]
+        self, phrases: NameFinder, by_phrase: dict[str, Mark], href: Callable[[str], str]
     ) -> None:
         super().__init__(convert_charrefs=True)
-        self.pattern = pattern
+        self.phrases = phrases
         self.by_phrase = by_phrase
         self.href = href
         self.open: list[str] = []
@@ -262,8 +263,8 @@ class _HtmlMarker(HTMLParser):
             self.output.append(html.escape(data, quote=False))
             return
         position = 0
-        for match in self.pattern.finditer(data):
-            self.output.append(html.escape(data[position : match.start()], quote=False))
-            self.output.append(_link(match.group(), self.by_phrase[match.group()], self.href))
-            position = match.end()
+        for start, end in self.phrases.spans(data):
+            self.output.append(html.escape(data[position:start], quote=False))
+            self.output.append(_link(data[start:end], self.by_phrase[data[start:end]], self.href))
+            position = end
         self.output.append(html.escape(data[position:], quote=False))

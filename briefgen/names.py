@@ -62,10 +62,46 @@ def url_name(name: str, fallback: str) -> str:
     return f"{slug}-{fallback}" if slug in WINDOWS_RESERVED_NAMES else slug
 
 
-def name_pattern(names: Iterable[str]) -> re.Pattern[str]:
-    """A pattern that finds any of `names` as a whole word, longest first ("Joe Biden" wins
-    over "Biden"); with no names, a pattern that finds nothing."""
-    alternatives = sorted({n.strip() for n in names if n.strip()}, key=lambda n: (-len(n), n))
-    if not alternatives:
-        return re.compile(r"(?!)")
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, alternatives)) + r")(?!\w)")
+class NameFinder:
+    """Finds any of some names in a text as whole words, left to right, never overlapping; where
+    several start at one place, the longest ("Joe Biden" wins over "Biden").
+
+    What a regular expression of the names' alternation finds, found with `str.find` instead:
+    every briefing has its own set of names, and compiling a pattern for each took a sixth of
+    the time it takes to render a briefing page.
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        stripped = {name.strip() for name in names}
+        stripped.discard("")
+        self._names = sorted(stripped, key=lambda name: (-len(name), name))
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """`(start, end)` of each name found in `text`."""
+        longest: dict[int, int] = {}
+        for name in self._names:
+            start = text.find(name)
+            while start >= 0:
+                end = start + len(name)
+                if start not in longest and _whole_word(text, start, end):
+                    longest[start] = end
+                start = text.find(name, start + 1)
+        spans = []
+        reached = 0
+        for start in sorted(longest):
+            if start >= reached:
+                reached = longest[start]
+                spans.append((start, reached))
+        return spans
+
+
+def _whole_word(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` has no word character (a regular expression's `\\w`) on
+    either side."""
+    before = text[start - 1 : start]
+    after = text[end : end + 1]
+    return not (_is_word(before) or _is_word(after))
+
+
+def _is_word(character: str) -> bool:
+    return character.isalnum() or character == "_"
