@@ -132,7 +132,7 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
     made = PreviousBuild(built.records, digest or "", built.render_warnings, built.names)
     write_previous_build(cache_dir, config.output, made)
     words.write(built.search_words)
-    cache.prune()
+    cache.save()
     return built.report
 
 
@@ -324,6 +324,7 @@ class SiteBuilder:
                 first=first,
                 early=early,
             )
+        self._cache.save()
         # Cycles the build left are collected once, then what the memos keep is frozen: it lives
         # on from build to build, and no later collection need walk it again.
         gc.collect()

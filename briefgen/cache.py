@@ -22,6 +22,7 @@ import functools
 import hashlib
 import json
 import os
+import shutil
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -68,14 +69,29 @@ def _extraction_key_of(briefing: Briefing) -> str:
     return extraction_key(briefing.article_text, lang, briefing.published)
 
 
+#: The kept extractions (`ExtractionCache`): a line for each, its key, a tab, and its JSON.
+EXTRACTIONS = "extractions.jsonl"
+#: Where an earlier briefgen kept each extraction in a file of its own.
+_EXTRACTION_FILES = "extract"
+
+
 class ExtractionCache:
-    """Extractions by key; kept in memory, and on disk under `folder` when one is given."""
+    """Extractions by key; kept in memory, and on disk in `folder` when one is given.
+
+    On disk they are one file, a line each, read once and parsed line by line as they are asked
+    for: a file per extraction cost a clean build of 5,000 briefings 5,000 file creations, each
+    waiting on the file system's journal. The file is written again (`save`) only when more
+    than a few of its lines are missing or no longer needed (`_worth_rewriting`); meanwhile a
+    briefing extracted since is extracted again by the next process, a few milliseconds.
+    """
 
     def __init__(self, folder: Path | None = None) -> None:
         self._folder = folder
         self._memory: dict[str, Extraction] = {}
         self._keys: Kept[str] = Kept()
         self._retained: set[str] | None = None
+        self._unread: dict[str, bytes] | None = None  # lines of the file not asked for yet
+        self._on_disk: set[str] = set()  # the keys the file holds
 
     def key_of(self, briefing: Briefing) -> str:
         """The key of the briefing's extraction ("" for a briefing not to extract), remembered
@@ -88,15 +104,14 @@ class ExtractionCache:
     def get(self, key: str) -> Extraction | None:
         found = self._memory.get(key)
         if found is None and self._folder is not None:
-            found = self._read(key)
+            line = self._lines().pop(key, None)
+            found = _extraction_from_line(line) if line is not None else None
             if found is not None:
                 self._memory[key] = found
         return found
 
     def put(self, key: str, extraction: Extraction) -> None:
         self._memory[key] = extraction
-        if self._folder is not None:
-            self._write(key, extraction)
 
     def retain(self, keys: set[str]) -> None:
         """Forget in-memory entries not in `keys`, and the keys of briefings not asked about
@@ -106,46 +121,62 @@ class ExtractionCache:
         self._keys.sweep()
         self._retained = keys
 
-    def prune(self) -> None:
-        """Delete the entries on disk that the last `retain` did not keep: each edit of an
-        article leaves its old extraction behind, and the cache of an archive edited every day
-        would otherwise grow without end."""
+    def save(self) -> None:
+        """Keep the extractions of the last `retain` on disk for the next process, and only
+        those: the file is written again when it holds none of them, or when more than a few
+        are missing from it or no longer needed (each edit of an article leaves its old
+        extraction behind, and an archive edited every day would otherwise grow without end)."""
         if self._folder is None or self._retained is None:
             return
-        try:
-            folders = [entry.path for entry in os.scandir(self._folder / "extract")]
-            for folder in folders:
-                with os.scandir(folder) as entries:
-                    for entry in entries:
-                        key, suffix = os.path.splitext(entry.name)
-                        if suffix == ".json" and key not in self._retained:
-                            os.unlink(entry.path)
-        except OSError:
-            return  # an entry left behind costs disk space, never the build
+        self._lines()
+        kept = [key for key in sorted(self._retained) if key in self._memory]
+        stale = len(self._on_disk.symmetric_difference(kept))
+        if not stale or (self._on_disk and not _worth_rewriting(stale, len(kept))):
+            return
+        lines = (f"{key}\t{json.dumps(extraction_to_json(self._memory[key]))}\n" for key in kept)
+        if _write_text(self._folder / EXTRACTIONS, "".join(lines)):
+            self._on_disk = set(kept)
+        shutil.rmtree(self._folder / _EXTRACTION_FILES, ignore_errors=True)
 
-    def _path(self, key: str) -> Path:
-        assert self._folder is not None
-        return self._folder / "extract" / key[:2] / f"{key}.json"
+    def _lines(self) -> dict[str, bytes]:
+        """The file's lines not asked for yet, by key (read on first use)."""
+        if self._unread is None:
+            assert self._folder is not None
+            try:
+                data = (self._folder / EXTRACTIONS).read_bytes()
+            except OSError:
+                data = b""
+            self._unread = {}
+            for line in data.splitlines():
+                key, _, entry = line.partition(b"\t")
+                self._unread[key.decode("ascii", "replace")] = entry
+            self._on_disk = set(self._unread)
+        return self._unread
 
-    def _read(self, key: str) -> Extraction | None:
-        try:
-            return extraction_from_json(json.loads(self._path(key).read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError, KeyError):
-            return None
 
-    def _write(self, key: str, extraction: Extraction) -> None:
-        _write_json(self._path(key), extraction_to_json(extraction))
+def _extraction_from_line(line: bytes) -> Extraction | None:
+    """The extraction of one line of the kept file, or None when the line is damaged."""
+    try:
+        return extraction_from_json(json.loads(line))
+    except (ValueError, TypeError, KeyError):
+        return None
 
 
 def _write_json(path: Path, data: object) -> None:
-    """Write through a temporary file and rename, so a reader never sees half an entry."""
+    _write_text(path, json.dumps(data))
+
+
+def _write_text(path: Path, text: str) -> bool:
+    """Write through a temporary file and rename, so a reader never sees half a file; whether
+    it was written (a read-only or full disk costs speed, never the build)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(data), encoding="utf-8")
+        temporary.write_text(text, encoding="utf-8")
         temporary.replace(path)
     except OSError:
-        return  # a read-only or full disk costs speed, never the build
+        return False
+    return True
 
 
 def extraction_to_json(extraction: Extraction) -> dict[str, Any]:

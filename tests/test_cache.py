@@ -22,6 +22,7 @@ from briefgen import load as load_module
 from briefgen.build import SiteBuilder, build, build_in_memory, extract_all
 from briefgen.cache import (
     CACHE_DIR,
+    EXTRACTIONS,
     LOADED,
     READINGS,
     SEARCH_WORDS,
@@ -71,7 +72,8 @@ def _config(root: Path, output: str = "_site") -> SiteConfig:
 def test_a_build_from_a_warm_cache_equals_a_build_without_cache(make_site: MakeSite) -> None:
     root = _project(make_site)
     build(_config(root, "cold"))
-    assert any((root / CACHE_DIR).rglob("*.json")), "the first build filled the cache"
+    kept = (root / CACHE_DIR / EXTRACTIONS).read_text().splitlines()
+    assert len(kept) == len(ARTICLES), "the first build kept every extraction"
     build(_config(root, "warm"))
     uncached = build_in_memory(_config(root, "memory")).files
     assert file_tree(root / "cold") == file_tree(root / "warm")
@@ -83,7 +85,7 @@ def test_a_build_from_a_warm_cache_equals_a_build_without_cache(make_site: MakeS
 def test_a_corrupt_or_hostile_cache_entry_is_a_miss(make_site: MakeSite) -> None:
     root = _project(make_site)
     build(_config(root))
-    for entry in (root / CACHE_DIR).rglob("*.json"):
+    for entry in (root / CACHE_DIR).glob("*.json*"):
         entry.write_bytes(b"\x80\x04cos\nsystem\n(S'touch pwned'\ntR.")  # a pickle payload
     before = file_tree(root / "_site")
     build(_config(root))
@@ -91,15 +93,47 @@ def test_a_corrupt_or_hostile_cache_entry_is_a_miss(make_site: MakeSite) -> None
     assert not (root / "pwned").exists() and not Path("pwned").exists()
 
 
-def test_the_old_extraction_of_an_edited_article_leaves_the_cache(make_site: MakeSite) -> None:
+def test_the_old_extraction_of_an_edited_article_leaves_the_cache(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = _project(make_site)
+    monkeypatch.setattr(cache_module, "REWRITE_SLACK", 0)  # kept files follow every edit
 
     def entries() -> set[str]:
-        return {path.name for path in (root / CACHE_DIR / "extract").rglob("*.json")}
+        lines = (root / CACHE_DIR / EXTRACTIONS).read_text().splitlines()
+        return {line.partition("\t")[0] for line in lines}
 
     first, after = _before_and_after_an_article_edit(root, entries)
     assert len(first) == len(after) == len(ARTICLES)
     assert len(first & after) == len(ARTICLES) - 1, "only the edited article's entry changed"
+
+
+def test_the_kept_extractions_are_not_written_again_for_a_few_edits(
+    make_site: MakeSite,
+) -> None:
+    root = _project(make_site)
+    kept = root / CACHE_DIR / EXTRACTIONS
+
+    def entries() -> set[str]:
+        return {kept.read_text(), str(kept.stat().st_mtime_ns)}
+
+    first, after = _before_and_after_an_article_edit(root, entries)
+    assert first == after, "one edit of three articles leaves the kept file as it was"
+    fresh = dict(build_in_memory(_config(root)).files)
+    built = file_tree(root / "_site")
+    assert {name: data for name, data in built.items() if name != ".briefgen-site"} == fresh
+    # A preview finds two extractions in the file and makes the edited article's again.
+    assert dict(SiteBuilder(lambda: _config(root)).build().files) == fresh
+
+
+def test_an_earlier_briefgen_s_extraction_files_are_removed(make_site: MakeSite) -> None:
+    root = _project(make_site)
+    earlier = root / CACHE_DIR / "extract" / "ab" / f"{'ab' * 32}.json"
+    earlier.parent.mkdir(parents=True)
+    earlier.write_text("{}")
+    build(_config(root))
+    assert not earlier.parent.parent.exists()
+    assert (root / CACHE_DIR / EXTRACTIONS).is_file()
 
 
 def _before_and_after_an_article_edit(
@@ -128,9 +162,12 @@ def test_cached_entries_round_trip_exactly(tmp_path: Path) -> None:
     text, lang = ARTICLES["otan"][1], "fr"
     day = datetime.date(2021, 12, 29)
     fresh = extract(text, lang, day)
-    ExtractionCache(tmp_path).put("k" * 64, fresh)
-    entry = next(tmp_path.rglob("*.json"))
-    assert json.loads(entry.read_text())  # plain JSON, readable by anyone
+    cache = ExtractionCache(tmp_path)
+    cache.put("k" * 64, fresh)
+    cache.retain({"k" * 64})
+    cache.save()
+    key, _, entry = (tmp_path / EXTRACTIONS).read_text().partition("\t")
+    assert key == "k" * 64 and json.loads(entry)  # plain JSON, readable by anyone
     assert ExtractionCache(tmp_path).get("k" * 64) == fresh
 
 
