@@ -52,7 +52,6 @@ from briefgen.model import (
     Actor,
     ActorRef,
     Briefing,
-    DatedEvent,
     Site,
     SiteConfig,
     TimelineEntry,
@@ -504,16 +503,20 @@ def _digester(theme_key: bytes, config: SiteConfig) -> Digester:
     return Digester(salt.digest(), (Briefing, BriefingRow), {TimelineEntry: entry_fields})
 
 
-_EVENT_FIELDS = field_values(DatedEvent)
 _REF_FIELDS = field_values(ActorRef)
 
 
 def entry_fields(entry: TimelineEntry) -> tuple[object, ...]:
-    """A timeline entry's fields, its event's and its actors' as plain tuples: what a digest
-    of the many keys holding thousands of entries pickles without a call for each event and
-    actor (`fingerprint.Digester`'s `flat` types)."""
-    actors = tuple(map(_REF_FIELDS, entry.actors))
-    return (entry.anchor, entry.briefing, _EVENT_FIELDS(entry.event), actors)
+    """A timeline entry's anchor, briefing and actors, its actors as plain tuples: what a digest
+    of the many keys holding thousands of entries pickles without a call for each actor
+    (`fingerprint.Digester`'s `flat` types).
+
+    The event is left out: the entry `event-<slug>-<n>` shows its briefing's `n`th date
+    (`assemble._briefing_events`), so the briefing, which a digest covers whole or through
+    the digest of its sources, stands for it. Pickling the events was a third of the digests
+    of the timeline's pages and exports.
+    """
+    return (entry.anchor, entry.briefing, tuple(map(_REF_FIELDS, entry.actors)))
 
 
 T = TypeVar("T")
