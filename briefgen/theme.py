@@ -430,8 +430,11 @@ def format_duration(parts: Mapping[str, str | None], locale: Locale) -> str | No
     return format_list(units, locale=locale) if units else None
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def datetime_attribute(value: str | Published) -> str:
-    """The value for `<time datetime>`: ISO for what HTML accepts there, "" for the rest."""
+    """The value for `<time datetime>`: ISO for what HTML accepts there, "" for the rest.
+
+    Remembered: a timeline page writes hundreds of them, most of them the same few days."""
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
     if anchor_of(value) is not None or _TIME_OF_DAY.fullmatch(value):
