@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import gc
 import json
 import os
 import re
@@ -335,6 +336,15 @@ def test_rendering_in_two_processes_gives_the_same_site(make_site: MakeSite) -> 
     )
     assert finished.stdout.strip() == f"[{serial.pages}]", "every page went through the fork"
     assert file_tree(root / "parallel") == file_tree(root / "serial")
+
+
+def test_a_build_leaves_the_cycle_collector_as_it_found_it(make_site: MakeSite) -> None:
+    """The render collects its pages' garbage with what came before frozen (`render`); a
+    program that builds must get its collector back as it was, nothing left frozen."""
+    root = _project(make_site)
+    before = (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count())
+    build(_config(root))
+    assert (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()) == before
 
 
 def test_a_rebuild_with_nothing_changed_writes_nothing(make_site: MakeSite) -> None:
