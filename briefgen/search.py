@@ -188,7 +188,9 @@ class SearchIndex:
         self._kept = kept
         self._paths: tuple[str, ...] = ()
         self._texts: list[str] = []
-        self._words: list[list[str]] = []
+        # Each document's words joined by spaces: one string a document, where a list held a
+        # string for each of its words (2 million at 5,000 briefings).
+        self._words: list[str] = []
         self._ids: dict[str, list[int]] = {}
         self._postings: dict[str, str] = {}
 
@@ -213,13 +215,12 @@ class SearchIndex:
         """The words of the last documents, by a digest of each one's text, joined by spaces:
         for a later process to give a new index (`kept`) instead of finding them again."""
         return {
-            _text_digest(text): " ".join(found)
-            for text, found in zip(self._texts, self._words, strict=True)
+            _text_digest(text): found for text, found in zip(self._texts, self._words, strict=True)
         }
 
-    def _find(self, text: str) -> list[str]:
+    def _find(self, text: str) -> str:
         kept = self._kept.get(_text_digest(text)) if self._kept else None
-        return kept.split() if kept is not None else words(text)
+        return kept if kept is not None else " ".join(words(text))
 
     def _patch(self, texts: list[str]) -> None:
         """Move the documents whose text changed to the postings of their new words."""
@@ -227,14 +228,14 @@ class SearchIndex:
         for number, text in enumerate(texts):
             if text is self._texts[number] or text == self._texts[number]:
                 continue
-            before, after = set(self._words[number]), words(text)
+            before, after = set(self._words[number].split()), words(text)
             for word in before.difference(after):
                 self._ids[word].remove(number)
                 touched.add(word)
             for word in set(after).difference(before):
                 bisect.insort(self._ids.setdefault(word, []), number)
                 touched.add(word)
-            self._texts[number], self._words[number] = text, after
+            self._texts[number], self._words[number] = text, " ".join(after)
         for word in touched:
             if self._ids[word]:
                 self._postings[word] = _gaps(self._ids[word])
@@ -271,11 +272,12 @@ def _index_files(
     return dict(sorted(files.items()))
 
 
-def _ids(found: Sequence[list[str]]) -> dict[str, list[int]]:
-    """Every word → the ids (positions in `found`) of the documents that hold it, ascending."""
+def _ids(found: Sequence[str]) -> dict[str, list[int]]:
+    """Every word → the ids (positions in `found`, words joined by spaces) of the documents
+    that hold it, ascending."""
     ids: dict[str, list[int]] = {}
     for number, document_words in enumerate(found):
-        for word in document_words:
+        for word in document_words.split():
             ids.setdefault(word, []).append(number)
     return ids
 
