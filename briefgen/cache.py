@@ -129,13 +129,15 @@ class ExtractionCache:
         if self._folder is None or self._retained is None:
             return
         self._lines()
-        kept = [key for key in sorted(self._retained) if key in self._memory]
-        stale = len(self._on_disk.symmetric_difference(kept))
+        kept = self._retained & self._memory.keys()
+        stale = len(self._on_disk ^ kept)
         if not stale or (self._on_disk and not _worth_rewriting(stale, len(kept))):
             return
-        lines = (f"{key}\t{json.dumps(extraction_to_json(self._memory[key]))}\n" for key in kept)
+        lines = (
+            f"{key}\t{json.dumps(extraction_to_json(self._memory[key]))}\n" for key in sorted(kept)
+        )
         if _write_text(self._folder / EXTRACTIONS, "".join(lines)):
-            self._on_disk = set(kept)
+            self._on_disk = kept
         shutil.rmtree(self._folder / _EXTRACTION_FILES, ignore_errors=True)
 
     def _lines(self) -> dict[str, bytes]:
