@@ -108,6 +108,8 @@ class ExtractionCache:
             found = _extraction_from_line(line) if line is not None else None
             if found is not None:
                 self._memory[key] = found
+            elif line is not None:
+                self._on_disk.discard(key)  # damaged: to be written again
         return found
 
     def put(self, key: str, extraction: Extraction) -> None:
@@ -131,7 +133,7 @@ class ExtractionCache:
         self._lines()
         kept = self._retained & self._memory.keys()
         stale = len(self._on_disk ^ kept)
-        if not stale or (self._on_disk and not _worth_rewriting(stale, len(kept))):
+        if not stale or (self._on_disk & kept and not _worth_rewriting(stale, len(kept))):
             return
         lines = (
             f"{key}\t{json.dumps(extraction_to_json(self._memory[key]))}\n" for key in sorted(kept)

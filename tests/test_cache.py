@@ -92,6 +92,8 @@ def test_a_corrupt_or_hostile_cache_entry_is_a_miss(make_site: MakeSite) -> None
     build(_config(root))
     assert file_tree(root / "_site") == before
     assert not (root / "pwned").exists() and not Path("pwned").exists()
+    kept = (root / CACHE_DIR / EXTRACTIONS).read_text().splitlines()
+    assert len(kept) == len(ARTICLES), "a kept file that holds nothing usable is written again"
 
 
 def test_the_old_extraction_of_an_edited_article_leaves_the_cache(
