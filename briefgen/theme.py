@@ -430,13 +430,18 @@ def format_duration(parts: Mapping[str, str | None], locale: Locale) -> str | No
     return format_list(units, locale=locale) if units else None
 
 
-@functools.lru_cache(maxsize=1 << 14)
 def datetime_attribute(value: str | Published) -> str:
-    """The value for `<time datetime>`: ISO for what HTML accepts there, "" for the rest.
-
-    Remembered: a timeline page writes hundreds of them, most of them the same few days."""
+    """The value for `<time datetime>`: ISO for what HTML accepts there, "" for the rest."""
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
+    return _value_attribute(value)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _value_attribute(value: str) -> str:
+    """`datetime_attribute` of an ISO value. Remembered: a timeline page writes hundreds of
+    them, most of them the same few days. (Not moments: two equal moments in two zones are
+    equal keys, but are written differently.)"""
     if anchor_of(value) is not None or _TIME_OF_DAY.fullmatch(value):
         return value.removeprefix("T")
     if period := _PERIOD.fullmatch(value):

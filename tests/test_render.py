@@ -25,7 +25,13 @@ from briefgen.model import (
     SiteConfig,
 )
 from briefgen.render import relative_url, render_site
-from briefgen.theme import Catalogue, chronological, find_theme, read_translations
+from briefgen.theme import (
+    Catalogue,
+    chronological,
+    datetime_attribute,
+    find_theme,
+    read_translations,
+)
 
 FR_ARTICLE = (
     "Les deux dirigeants discuteront d'une série de sujets, a déclaré Emily Horne.\n\n"
@@ -581,6 +587,17 @@ def test_a_regional_language_uses_its_primary_language_labels(tmp_path: Path) ->
     catalogue = _catalogue(tmp_path)
     assert catalogue.labels("fr-CA")["key_facts"] == "Faits clés"
     assert catalogue.format_date("2022-01-10", "fr_CA") == "10 janvier 2022"
+
+
+def test_equal_moments_in_two_zones_keep_their_own_datetime_attribute() -> None:
+    zone = datetime.timezone(datetime.timedelta(hours=1))
+    utc = datetime.datetime(2021, 12, 29, 12, 0, tzinfo=datetime.UTC)
+    paris = datetime.datetime(2021, 12, 29, 13, 0, tzinfo=zone)
+    assert utc == paris  # equal moments: a memo keyed by them would mix them up
+    assert datetime_attribute(utc) == "2021-12-29T12:00:00+00:00"
+    assert datetime_attribute(paris) == "2021-12-29T13:00:00+01:00"
+    assert datetime_attribute("2022-W02") == "2022-W02"
+    assert datetime_attribute("unknown") == ""
 
 
 def test_the_timeline_opens_a_period_before_the_days_within_it() -> None:
