@@ -244,8 +244,8 @@ class Renderer:
             out.add_all(json_exports(site, links, layout, self._file))
             out.add_all(self._search_files(site_documents(site, links)).items())
 
-        # Pages handed to a sink live on nowhere: their garbage can go as they are made.
-        collecting = _page_garbage_collected() if sink is not None else contextlib.nullcontext()
+        # Pages not remembered live on nowhere: their garbage can go as they are made.
+        collecting = contextlib.nullcontext() if self._remembers else _page_garbage_collected()
         with collecting:
             self._render_pages(
                 pages, every_page, theme, site.config.root, problems, out, other_files
