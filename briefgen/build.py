@@ -116,7 +116,9 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
         return _unchanged_report(config, inputs, previous, started)
     cache = ExtractionCache(cache_dir)
     words = WordsCache(cache_dir)
-    with StagedSite(config.output, spare=cache_dir / SPARE_SITE) as staged:
+    # With no spare, a mirror of the output is worth making when most of it is to stay.
+    mirror = bool(previous.records)
+    with StagedSite(config.output, spare=cache_dir / SPARE_SITE, mirror=mirror) as staged:
         built = _build_site(
             config,
             inputs,

@@ -12,7 +12,12 @@ staging directory: most of its files are then already the current output's (hard
 same files), its folders exist, and the next build updates it instead of making and deleting
 ten thousand links and folders. Nothing in a spare is trusted: a file is kept only when it is
 the current output's very file, every other is replaced or deleted, and anything that is not a
-plain file or folder is removed before the build writes.
+plain file or folder is removed before the build writes. Without a spare, a build that expects
+to keep most of the current output has a forked process link it into the staging folder while
+the build assembles the site (a *mirror*), which then serves as a spare would.
+
+Files are never written into: a file of the staging folder may be a link to the current
+output's very file, so a new one always replaces it.
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 from collections.abc import Iterable
 from pathlib import Path
 
 from briefgen.errors import OutputError, Problem
+from briefgen.workers import can_fork
 
 MARKER = ".briefgen-site"
 _MARKER_TEXT = b"This directory is written by briefgen; it is replaced on every build.\n"
@@ -36,7 +43,8 @@ class StagedSite:
     memory. Leaving the `with` block without `commit` (an error, an interruption) discards
     everything written, and `output` stays as it was. Another process may `add` files too (the
     staging folder is a plain folder; each file is written once); `commit` is then told their
-    names. With a `spare` path, the retired site is kept there for the next build to update.
+    names. With a `spare` path, the retired site is kept there for the next build to update;
+    with `mirror`, a build without a spare has the current output linked in meanwhile.
 
         with StagedSite(output) as staged:
             staged.add("index.html", html)
@@ -44,30 +52,39 @@ class StagedSite:
             staged.commit()
     """
 
-    def __init__(self, output: Path, spare: Path | None = None) -> None:
+    def __init__(self, output: Path, spare: Path | None = None, *, mirror: bool = False) -> None:
         _check_replaceable(output)
         self.output = output
         self._spare = spare
+        self._mirror = mirror
+        #: The process linking the current output into the staging folder, until waited for.
+        self._mirroring: int | None = None
         self._staging = _sibling(output, "staging")
         # Paths as strings below: a build links or writes ten thousand files, and pathlib's
         # objects cost more than the system calls.
         self._root = str(self._staging)
         self._folders: set[str] = set()
-        #: The files of a reused spare and their inodes, by POSIX path (none in a fresh folder).
+        #: The files of a reused spare or a mirror and their inodes, by POSIX path (none in a
+        #: fresh folder).
         self._earlier: dict[str, int] = {}
         self._written: set[str] = set()
 
     def __enter__(self) -> StagedSite:
         if self._claim_spare():
-            self._earlier, folders = _plain_files(self._staging)
-            self._folders.update(folders)
+            self._take_inventory()
         else:
             self._staging.mkdir(parents=True)
             (self._staging / MARKER).write_bytes(_MARKER_TEXT)
+            if self._mirror and (self.output / MARKER).is_file() and can_fork():
+                self._mirroring = _start_mirror(self.output, self._staging)
         self._folders.add(self._root)
         return self
 
     def __exit__(self, *_: object) -> None:
+        if self._mirroring is not None:  # not committed: the mirror is of no more use
+            with contextlib.suppress(OSError):
+                os.kill(self._mirroring, signal.SIGKILL)
+                os.waitpid(self._mirroring, 0)
         if not self._staging.exists():
             return
         if self._spare is not None:
@@ -78,19 +95,13 @@ class StagedSite:
 
     def add(self, name: str, data: bytes) -> None:
         """Write the file `name` (a POSIX path relative to the site) of the new site."""
-        target = self._target(_safe_relative(name))
-        if name in self._earlier:
-            _remove(target)  # a spare's file may be a link to the current output's
-        try:
-            _write(target, data)
-        except IsADirectoryError:
-            _remove(target)  # a spare's folder where the new site has a file
-            _write(target, data)
+        _write(self._target(_safe_relative(name)), data)
         self._written.add(name)
 
     def keep(self, names: Iterable[str]) -> None:
         """Take each file of `names` from the current output as it is: hard-linked (copied where
         the file system cannot link), so an unchanged file costs no writing."""
+        self._settle()
         for name in names:
             self._written.add(name)
             inode = self._earlier.get(name)
@@ -114,6 +125,7 @@ class StagedSite:
     def commit(self, others: Iterable[str] = ()) -> None:
         """Swap the new site in for the current output; `others` are the files other processes
         added (a reused spare's files that are in neither are deleted first)."""
+        self._settle()
         self._remove_stale(self._written.union(others))
         retired = None
         try:
@@ -128,6 +140,20 @@ class StagedSite:
         finally:
             if retired is not None and retired != self._spare:
                 shutil.rmtree(retired, ignore_errors=True)
+
+    def _take_inventory(self) -> None:
+        """Note the files a spare or a mirror holds, and its folders."""
+        self._earlier, folders = _plain_files(self._staging)
+        self._folders.update(folders)
+
+    def _settle(self) -> None:
+        """Wait for the mirror, if there is one, then take its inventory as a spare's."""
+        if self._mirroring is None:
+            return
+        pid, self._mirroring = self._mirroring, None
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+        self._take_inventory()
 
     def _claim_spare(self) -> bool:
         """Make the spare, if there is one of briefgen's, this build's staging folder (a rename:
@@ -211,8 +237,62 @@ def _plain_files(folder: Path) -> tuple[dict[str, int], list[str]]:
     return found, [path for path, _ in folders]
 
 
+def _start_mirror(output: Path, staging: Path) -> int | None:
+    """Fork a process that hard-links every plain file of `output` into `staging` (its folders
+    made alike, nothing that is there already replaced); its pid, or None when it cannot fork.
+
+    Linking is system calls, which a thread would make one per switch of the interpreter's lock
+    while the build holds it; a process makes them all at once, on the other core."""
+    try:
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid:
+        return pid
+    status = 1
+    try:
+        _link_tree(str(output), str(staging))
+        status = 0
+    finally:
+        os._exit(status)  # nothing of the parent's (buffers, exit handlers) runs twice
+
+
+def _link_tree(source: str, target: str) -> None:
+    """Hard-link the plain files under `source` to the same places under `target`, skipping
+    any place already taken; stops at the first link the file system refuses."""
+    folders = [(source, target)]
+    for current, copy in folders:
+        with os.scandir(current) as entries:
+            for entry in entries:
+                destination = os.path.join(copy, entry.name)
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        with contextlib.suppress(FileExistsError):
+                            os.mkdir(destination)
+                        folders.append((entry.path, destination))
+                    elif entry.is_file(follow_symlinks=False):
+                        os.link(entry.path, destination)
+                except (FileExistsError, FileNotFoundError, NotADirectoryError):
+                    continue  # the build put something there first, or the source is gone
+
+
+#: How a file is opened to be written: made anew, never an existing one written into.
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
 def _write(path: str, data: bytes) -> None:
-    with open(path, "wb") as file:
+    """Write `data` as a new file at `path`, removing what is there first: a spare's or a
+    mirror's file (maybe a link to the current output's), or a folder. A second try can only
+    meet what a mirror put there meanwhile, and it puts something at each place once."""
+    for attempt in range(3):
+        try:
+            descriptor = os.open(path, _NEW_FILE, 0o666)
+            break
+        except FileExistsError:
+            if attempt == 2:
+                raise
+            _remove(path)
+    with open(descriptor, "wb") as file:
         file.write(data)
 
 
