@@ -52,23 +52,32 @@ def _version_of(library: str) -> str:
         return "absent"
 
 
+#: A function giving the values that stand for an object's fields in a digest.
+FieldValues = Callable[[Any], tuple[object, ...]]
+#: A function giving how an object is pickled for a digest: a callable and its arguments.
+Reduction = Callable[[Any], tuple[Callable[..., Any], tuple[Any, ...]]]
+
+
 class Digester:
     """Digests of values, salted (with a theme and config, say) so that a change of salt changes
     every digest.
 
-    Values are pickled in "fast" mode, without pickle's memo, so the bytes depend only on the
-    values and not on which parts happen to be shared objects (an extraction read from the cache
-    shares fewer strings than a fresh one). Instances of `shared` types, which many keys hold
-    (a briefing is in its page's key, its JSON file's, the feeds'...), are serialised once and
-    stand in every later key as their digest. A value pickle refuses (a function, say) has no
-    digest: what depends on it is always made afresh.
+    Values are pickled in "fast" mode, in which pickle adds nothing to its memo, so the bytes
+    depend only on the values and not on which parts happen to be shared objects (an extraction
+    read from the cache shares fewer strings than a fresh one). The memo holds classes only, put
+    there beforehand under an index made from each one's name (`_remember_class`): a reference
+    to it costs a fifth of writing the class by name, which pickle would do for every
+    dataclass instance. Instances of `shared` types, which many keys hold (a briefing is in its
+    page's key, its JSON file's, the feeds'...), are serialised once and stand in every later
+    key as their digest. A value pickle refuses (a function, say) has no digest: what depends
+    on it is always made afresh.
     """
 
     def __init__(
         self,
         salt: bytes,
         shared: Iterable[type] = (),
-        flat: Mapping[type, Callable[[Any], tuple[object, ...]]] | None = None,
+        flat: Mapping[type, FieldValues] | None = None,
     ) -> None:
         self._salt = salt
         self.shared = frozenset(shared)
@@ -78,6 +87,12 @@ class Digester:
         self.flat = dict(flat or {})
         # By id, with the object itself, so that the id cannot be reused while it is remembered.
         self._known: dict[int, tuple[object, str]] = {}
+        self._reductions = _Reductions(self)
+        #: The classes written as memo references, by id: (index, class).
+        self._memo: dict[int, tuple[int, object]] = {}
+        self._remember_class(str)  # what a shared value's stand-in is made with
+        #: The value being digested: of a shared type, it is pickled in full, not stood in for.
+        self._whole: object = None
 
     def __call__(self, value: object) -> str | None:
         try:
@@ -86,8 +101,21 @@ class Digester:
             return None
 
     def _digest(self, value: object, salt: bytes) -> str:
-        buffer = io.BytesIO()
-        _Pickler(buffer, self, value).dump(value)
+        """Pickle `value` (again when it held a class first met meanwhile, which that pickling
+        wrote by name) and hash the bytes."""
+        classes = -1
+        while classes != len(self._memo):
+            classes = len(self._memo)
+            buffer = io.BytesIO()
+            pickler = pickle.Pickler(buffer, protocol=5)
+            pickler.fast = True  # the memo holds classes only: see above
+            pickler.memo = self._memo
+            pickler.dispatch_table = self._reductions
+            outer, self._whole = self._whole, value
+            try:
+                pickler.dump(value)
+            finally:
+                self._whole = outer
         digest = hashlib.blake2b(salt, digest_size=20)
         digest.update(buffer.getbuffer())
         return digest.hexdigest()
@@ -109,39 +137,52 @@ class Digester:
         self._known[id(value)] = (value, digest)
         return digest
 
+    def reduction(self, cls: type) -> Reduction:
+        """How instances of `cls` are pickled: a dataclass as its class and the tuple of its
+        fields (or its `flat` tuple), an instance of a `shared` type as its stand-in digest
+        unless it is the whole value; anything else as pickle does it (and its class, which
+        that names, a memo reference)."""
+        self._remember_class(cls)
+        fields = self.flat.get(cls) or _fields_of(cls)
+        if fields is None:
+            return operator.methodcaller("__reduce_ex__", 5)
+        if cls not in self.shared:
+            return lambda obj: (cls, fields(obj))
 
-class _Pickler(pickle.Pickler):
-    """Pickles `whole` in full and every shared value inside it as its digest; a dataclass as
-    its class and the tuple of its fields (pickle's own way calls Python code per field)."""
+        def stand_in_or_whole(obj: object) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+            if obj is self._whole:
+                return cls, fields(obj)
+            return str, (self.stand_in(obj),)
 
-    def __init__(self, buffer: io.BytesIO, digester: Digester, whole: object) -> None:
-        super().__init__(buffer, protocol=5)
-        self.fast = True  # no memo: see Digester
+        return stand_in_or_whole
+
+    def _remember_class(self, cls: type) -> None:
+        """Have `cls` written as a reference to the memo, at an index made from its name (the
+        same in every process); on the rare clash of two names' indices, the later class is
+        still written by name, which costs time only."""
+        name = f"{cls.__module__}.{cls.__qualname__}".encode()
+        index = int.from_bytes(hashlib.blake2b(name, digest_size=4).digest(), "big")
+        if all(known != index for known, _ in self._memo.values()):
+            self._memo[id(cls)] = (index, cls)
+
+
+class _Reductions(dict[type, Reduction]):
+    """A pickler's `dispatch_table` for a `Digester`: each type's reduction, found the first
+    time an instance is pickled. Pickle then calls one Python function per object, and none
+    for the classes it writes (`reducer_override` would be called for both)."""
+
+    def __init__(self, digester: Digester) -> None:
+        super().__init__()
         self._digester = digester
-        self._shared = digester.shared
-        self._flat = digester.flat
-        self._whole = whole
 
-    def reducer_override(self, obj: object) -> Any:
-        cls = type(obj)
-        if cls in self._shared and obj is not self._whole:
-            return str, (self._digester.stand_in(obj),)
-        flat = self._flat.get(cls)
-        if flat is not None:
-            return cls, flat(obj)
-        fields = _fields_of(cls)
-        return NotImplemented if fields is None else (cls, fields(obj))
-
-
-FieldValues = Callable[[Any], tuple[object, ...]]
-_FIELD_VALUES: dict[type, FieldValues | None] = {}
+    def __missing__(self, cls: type) -> Reduction:
+        reduction = self[cls] = self._digester.reduction(cls)
+        return reduction
 
 
 def _fields_of(cls: type) -> FieldValues | None:
     """A function giving the tuple of field values of a dataclass `cls`, or None for others."""
-    if cls not in _FIELD_VALUES:
-        _FIELD_VALUES[cls] = field_values(cls) if dataclasses.is_dataclass(cls) else None
-    return _FIELD_VALUES[cls]
+    return field_values(cls) if dataclasses.is_dataclass(cls) else None
 
 
 def field_values(cls: type) -> FieldValues:
