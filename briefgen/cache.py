@@ -24,7 +24,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,9 +80,11 @@ class ExtractionCache:
 
     On disk they are one file, a line each, read once and parsed line by line as they are asked
     for: a file per extraction cost a clean build of 5,000 briefings 5,000 file creations, each
-    waiting on the file system's journal. The file is written again (`save`) only when more
-    than a few of its lines are missing or no longer needed (`_worth_rewriting`); meanwhile a
-    briefing extracted since is extracted again by the next process, a few milliseconds.
+    waiting on the file system's journal. Extractions made since the file was read are
+    appended to it (`save`): extracting again would cost the next process more than the article
+    (the date grammar is compiled on a process's first extraction, a quarter of a second). The
+    file is written again only when more than a few of its lines are no longer needed
+    (`_worth_rewriting`), or when it holds none of those that are.
     """
 
     def __init__(self, folder: Path | None = None) -> None:
@@ -92,6 +94,7 @@ class ExtractionCache:
         self._retained: set[str] | None = None
         self._unread: dict[str, bytes] | None = None  # lines of the file not asked for yet
         self._on_disk: set[str] = set()  # the keys the file holds
+        self._torn = False  # whether the file ends in the middle of a line
 
     def key_of(self, briefing: Briefing) -> str:
         """The key of the briefing's extraction ("" for a briefing not to extract), remembered
@@ -124,23 +127,29 @@ class ExtractionCache:
         self._retained = keys
 
     def save(self) -> None:
-        """Keep the extractions of the last `retain` on disk for the next process, and only
-        those: the file is written again when it holds none of them, or when more than a few
-        are missing from it or no longer needed (each edit of an article leaves its old
-        extraction behind, and an archive edited every day would otherwise grow without end)."""
+        """Keep the extractions of the last `retain` on disk for the next process: those the
+        file lacks are appended to it; it is written again with them alone when it holds none
+        of them, or when more than a few of its lines are no longer needed (each edit of an
+        article leaves its old extraction behind, and an archive edited every day would
+        otherwise grow without end)."""
         if self._folder is None or self._retained is None:
             return
         self._lines()
+        path = self._folder / EXTRACTIONS
         kept = self._retained & self._memory.keys()
-        stale = len(self._on_disk ^ kept)
-        if not stale or (self._on_disk & kept and not _worth_rewriting(stale, len(kept))):
-            return
-        lines = (
-            f"{key}\t{json.dumps(extraction_to_json(self._memory[key]))}\n" for key in sorted(kept)
-        )
-        if _write_text(self._folder / EXTRACTIONS, "".join(lines)):
-            self._on_disk = kept
+        missing, unused = kept - self._on_disk, self._on_disk - kept
+        if self._on_disk & kept and not _worth_rewriting(len(unused), len(kept)):
+            if missing and _append_text(path, "\n" * self._torn + self._as_lines(sorted(missing))):
+                self._on_disk |= missing
+                self._torn = False
+        elif (missing or unused) and _write_text(path, self._as_lines(sorted(kept))):
+            self._on_disk, self._torn = kept, False
         shutil.rmtree(self._folder / _EXTRACTION_FILES, ignore_errors=True)
+
+    def _as_lines(self, keys: Iterable[str]) -> str:
+        return "".join(
+            f"{key}\t{json.dumps(extraction_to_json(self._memory[key]))}\n" for key in keys
+        )
 
     def _lines(self) -> dict[str, bytes]:
         """The file's lines not asked for yet, by key (read on first use)."""
@@ -151,6 +160,7 @@ class ExtractionCache:
             except OSError:
                 data = b""
             self._unread = {}
+            self._torn = not data.endswith(b"\n") and bool(data)
             for line in data.splitlines():
                 key, _, entry = line.partition(b"\t")
                 self._unread[key.decode("ascii", "replace")] = entry
@@ -164,6 +174,17 @@ def _extraction_from_line(line: bytes) -> Extraction | None:
         return extraction_from_json(json.loads(line))
     except (ValueError, TypeError, KeyError):
         return None
+
+
+def _append_text(path: Path, text: str) -> bool:
+    """Add `text` at the end of the file at `path`; whether it was written. An append cut short
+    leaves a damaged last line, which a reader takes for a missing entry."""
+    try:
+        with path.open("a", encoding="utf-8") as file:
+            file.write(text)
+    except OSError:
+        return False
+    return True
 
 
 def _write_json(path: Path, data: object) -> None:

@@ -111,22 +111,46 @@ def test_the_old_extraction_of_an_edited_article_leaves_the_cache(
     assert len(first & after) == len(ARTICLES) - 1, "only the edited article's entry changed"
 
 
-def test_the_kept_extractions_are_not_written_again_for_a_few_edits(
-    make_site: MakeSite,
+def test_an_edited_article_s_extraction_is_appended_and_never_made_again(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = _project(make_site)
     kept = root / CACHE_DIR / EXTRACTIONS
 
     def entries() -> set[str]:
-        return {kept.read_text(), str(kept.stat().st_mtime_ns)}
+        return {kept.read_text()}
 
-    first, after = _before_and_after_an_article_edit(root, entries)
-    assert first == after, "one edit of three articles leaves the kept file as it was"
+    (first,), (after,) = _before_and_after_an_article_edit(root, entries)
+    assert after.startswith(first), "one edit of three articles leaves the kept lines as they were"
+    assert len(after.splitlines()) == len(ARTICLES) + 1, "and appends the new extraction"
     fresh = dict(build_in_memory(_config(root)).files)
     built = file_tree(root / "_site")
     assert {name: data for name, data in built.items() if name != ".briefgen-site"} == fresh
-    # A preview finds two extractions in the file and makes the edited article's again.
-    assert dict(SiteBuilder(lambda: _config(root)).build().files) == fresh
+
+    def extract_nothing(jobs: list[object]) -> list[object]:
+        assert not jobs, "every extraction is in the kept file"
+        return []
+
+    monkeypatch.setattr(build_module, "_extract_many", extract_nothing)
+    (root / "content" / "geneva.yaml").write_text("title: Talks\npublished: 2021-12-29\n")
+    build(_config(root))
+    previewed = dict(SiteBuilder(lambda: _config(root)).build().files)
+    built = file_tree(root / "_site")
+    assert {name: data for name, data in built.items() if name != ".briefgen-site"} == previewed
+
+
+def test_an_append_cut_short_costs_one_extraction(make_site: MakeSite) -> None:
+    root = _project(make_site)
+    kept = root / CACHE_DIR / EXTRACTIONS
+    build(_config(root))
+    lines = kept.read_text().splitlines(keepends=True)
+    kept.write_text("".join(lines[:-1]) + lines[-1][:40])  # an interrupted append
+    (root / "content" / "geneva.yaml").write_text("title: Talks\npublished: 2021-12-29\n")
+    build(_config(root))
+    healed = kept.read_text().splitlines(keepends=True)
+    assert healed[: len(lines) - 1] == lines[:-1]
+    assert healed[-1] == lines[-1], "the damaged line's extraction made again, on a line of its own"
+    assert file_tree(root / "_site") == file_tree(_clean_build(root))
 
 
 def test_an_earlier_briefgen_s_extraction_files_are_removed(make_site: MakeSite) -> None:
