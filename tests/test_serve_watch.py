@@ -69,8 +69,11 @@ def relayed(project: SiteConfig, *events: FileSystemEvent) -> list[Path]:
     changes: list[Path] = []
     watcher = SourceWatcher(changes.append)
     watcher.watch(watch_targets(project))
-    for event in events:
-        watcher.relay(event)
+    try:
+        for event in events:
+            watcher.relay(event)
+    finally:
+        watcher.stop()
     return changes
 
 

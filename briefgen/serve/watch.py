@@ -143,8 +143,10 @@ class SourceWatcher:
         self._observer.start()
 
     def stop(self) -> None:
+        """Stop observing; also ends the threads `watch` started, if `start` never was."""
         self._observer.stop()
-        self._observer.join()
+        if self._observer.ident is not None:
+            self._observer.join()
 
     def relay(self, event: FileSystemEvent) -> None:
         if event.event_type not in _CHANGE_EVENTS:

@@ -81,7 +81,7 @@ class _Handler(BaseHTTPRequestHandler):
         """Quiet: the tests look at what the browser asked for, not at a log."""
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def served_site() -> Iterator[ServedSite]:
     """The fixture site with a search index cut into many small shards, as on a big site.
 
