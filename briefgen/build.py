@@ -116,7 +116,9 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
         return _unchanged_report(config, inputs, previous, started)
     cache = ExtractionCache(cache_dir)
     words = WordsCache(cache_dir)
-    with StagedSite(config.output, spare=cache_dir / SPARE_SITE) as staged:
+    # With no spare, a mirror of the output is worth making when most of it is to stay.
+    mirror = bool(previous.records)
+    with StagedSite(config.output, spare=cache_dir / SPARE_SITE, mirror=mirror) as staged:
         built = _build_site(
             config,
             inputs,
@@ -129,11 +131,10 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
         )
         staged.keep(built.kept)
         staged.commit(built.names)
-        # Written while a first build's spare is made (`StagedSite` waits for it on leaving).
-        made = PreviousBuild(built.records, digest or "", built.render_warnings, built.names)
-        write_previous_build(cache_dir, config.output, made)
-        words.write(built.search_words)
-        cache.save()
+    made = PreviousBuild(built.records, digest or "", built.render_warnings, built.names)
+    write_previous_build(cache_dir, config.output, made)
+    words.write(built.search_words)
+    cache.save()
     return built.report
 
 

@@ -12,12 +12,12 @@ staging directory: most of its files are then already the current output's (hard
 same files), its folders exist, and the next build updates it instead of making and deleting
 ten thousand links and folders. Nothing in a spare is trusted: a file is kept only when it is
 the current output's very file, every other is replaced or deleted, and anything that is not a
-plain file or folder is removed before the build writes. A build that retires no site (the
-first into an output) has a forked process make a spare, as links to the new output's files,
-while it writes its cache: the next build then has a spare too.
+plain file or folder is removed before the build writes. Without a spare, a build that expects
+to keep most of the current output has a forked process link it into the staging folder while
+the build assembles the site (a *mirror*), which then serves as a spare would.
 
-Files are never written into: a spare's file may be a link to the current output's very file,
-so a new one always replaces it.
+Files are never written into: a file of the staging folder may be a link to the current
+output's very file, so a new one always replaces it.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -42,8 +43,8 @@ class StagedSite:
     memory. Leaving the `with` block without `commit` (an error, an interruption) discards
     everything written, and `output` stays as it was. Another process may `add` files too (the
     staging folder is a plain folder; each file is written once); `commit` is then told their
-    names. With a `spare` path, the retired site is kept there for the next build to update
-    (when there was none, one is made by the time the `with` block ends).
+    names. With a `spare` path, the retired site is kept there for the next build to update;
+    with `mirror`, a build without a spare has the current output linked in meanwhile.
 
         with StagedSite(output) as staged:
             staged.add("index.html", html)
@@ -51,36 +52,39 @@ class StagedSite:
             staged.commit()
     """
 
-    def __init__(self, output: Path, spare: Path | None = None) -> None:
+    def __init__(self, output: Path, spare: Path | None = None, *, mirror: bool = False) -> None:
         _check_replaceable(output)
         self.output = output
         self._spare = spare
-        #: The process making a spare of the new output, until waited for.
-        self._making_spare: int | None = None
+        self._mirror = mirror
+        #: The process linking the current output into the staging folder, until waited for.
+        self._mirroring: int | None = None
         self._staging = _sibling(output, "staging")
         # Paths as strings below: a build links or writes ten thousand files, and pathlib's
         # objects cost more than the system calls.
         self._root = str(self._staging)
         self._folders: set[str] = set()
-        #: The files of a reused spare and their inodes, by POSIX path (none in a fresh folder).
+        #: The files of a reused spare or a mirror and their inodes, by POSIX path (none in a
+        #: fresh folder).
         self._earlier: dict[str, int] = {}
         self._written: set[str] = set()
 
     def __enter__(self) -> StagedSite:
         if self._claim_spare():
-            self._earlier, folders = _plain_files(self._staging)
-            self._folders.update(folders)
+            self._take_inventory()
         else:
             self._staging.mkdir(parents=True)
             (self._staging / MARKER).write_bytes(_MARKER_TEXT)
+            if self._mirror and (self.output / MARKER).is_file() and can_fork():
+                self._mirroring = _start_mirror(self.output, self._staging)
         self._folders.add(self._root)
         return self
 
     def __exit__(self, *_: object) -> None:
-        if self._making_spare is not None:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self._making_spare, 0)
-            self._making_spare = None
+        if self._mirroring is not None:  # not committed: the mirror is of no more use
+            with contextlib.suppress(OSError):
+                os.kill(self._mirroring, signal.SIGKILL)
+                os.waitpid(self._mirroring, 0)
         if not self._staging.exists():
             return
         if self._spare is not None:
@@ -97,6 +101,7 @@ class StagedSite:
     def keep(self, names: Iterable[str]) -> None:
         """Take each file of `names` from the current output as it is: hard-linked (copied where
         the file system cannot link), so an unchanged file costs no writing."""
+        self._settle()
         for name in names:
             self._written.add(name)
             inode = self._earlier.get(name)
@@ -120,6 +125,7 @@ class StagedSite:
     def commit(self, others: Iterable[str] = ()) -> None:
         """Swap the new site in for the current output; `others` are the files other processes
         added (a reused spare's files that are in neither are deleted first)."""
+        self._settle()
         self._remove_stale(self._written.union(others))
         retired = None
         try:
@@ -134,22 +140,20 @@ class StagedSite:
         finally:
             if retired is not None and retired != self._spare:
                 shutil.rmtree(retired, ignore_errors=True)
-        if retired is None:
-            self._make_spare()
 
-    def _make_spare(self) -> None:
-        """Have a forked process link the new output's files into the spare place, if it is
-        free, while this one goes on (`__exit__` waits for it): the next build then updates the
-        spare instead of linking every file it keeps one by one. The marker comes first, so
-        that even a spare cut short (an interrupted build) is known for briefgen's."""
-        if self._spare is None or self._spare.exists() or not can_fork():
+    def _take_inventory(self) -> None:
+        """Note the files a spare or a mirror holds, and its folders."""
+        self._earlier, folders = _plain_files(self._staging)
+        self._folders.update(folders)
+
+    def _settle(self) -> None:
+        """Wait for the mirror, if there is one, then take its inventory as a spare's."""
+        if self._mirroring is None:
             return
-        try:
-            self._spare.mkdir(parents=True)
-            (self._spare / MARKER).write_bytes(_MARKER_TEXT)
-        except OSError:
-            return
-        self._making_spare = _start_linking(self.output, self._spare)
+        pid, self._mirroring = self._mirroring, None
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+        self._take_inventory()
 
     def _claim_spare(self) -> bool:
         """Make the spare, if there is one of briefgen's, this build's staging folder (a rename:
@@ -233,8 +237,8 @@ def _plain_files(folder: Path) -> tuple[dict[str, int], list[str]]:
     return found, [path for path, _ in folders]
 
 
-def _start_linking(source: Path, target: Path) -> int | None:
-    """Fork a process that hard-links every plain file of `source` into `target` (its folders
+def _start_mirror(output: Path, staging: Path) -> int | None:
+    """Fork a process that hard-links every plain file of `output` into `staging` (its folders
     made alike, nothing that is there already replaced); its pid, or None when it cannot fork.
 
     Linking is system calls, which a thread would make one per switch of the interpreter's lock
@@ -247,7 +251,7 @@ def _start_linking(source: Path, target: Path) -> int | None:
         return pid
     status = 1
     try:
-        _link_tree(str(source), str(target))
+        _link_tree(str(output), str(staging))
         status = 0
     finally:
         os._exit(status)  # nothing of the parent's (buffers, exit handlers) runs twice
@@ -255,8 +259,7 @@ def _start_linking(source: Path, target: Path) -> int | None:
 
 def _link_tree(source: str, target: str) -> None:
     """Hard-link the plain files under `source` to the same places under `target`, skipping
-    any place taken meanwhile (by another build); stops at the first link the file system
-    refuses."""
+    any place already taken; stops at the first link the file system refuses."""
     folders = [(source, target)]
     for current, copy in folders:
         with os.scandir(current) as entries:
@@ -270,7 +273,7 @@ def _link_tree(source: str, target: str) -> None:
                     elif entry.is_file(follow_symlinks=False):
                         os.link(entry.path, destination)
                 except (FileExistsError, FileNotFoundError, NotADirectoryError):
-                    continue  # something else is there, or the source is gone
+                    continue  # the build put something there first, or the source is gone
 
 
 #: How a file is opened to be written: made anew, never an existing one written into.
@@ -278,13 +281,17 @@ _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
 def _write(path: str, data: bytes) -> None:
-    """Write `data` as a new file at `path`, removing what is there first: a spare's file
-    (maybe a link to the current output's), or a folder."""
-    try:
-        descriptor = os.open(path, _NEW_FILE, 0o666)
-    except FileExistsError:
-        _remove(path)
-        descriptor = os.open(path, _NEW_FILE, 0o666)
+    """Write `data` as a new file at `path`, removing what is there first: a spare's or a
+    mirror's file (maybe a link to the current output's), or a folder. A second try can only
+    meet what a mirror put there meanwhile, and it puts something at each place once."""
+    for attempt in range(3):
+        try:
+            descriptor = os.open(path, _NEW_FILE, 0o666)
+            break
+        except FileExistsError:
+            if attempt == 2:
+                raise
+            _remove(path)
     with open(descriptor, "wb") as file:
         file.write(data)
 

@@ -207,19 +207,31 @@ def test_a_folder_at_the_spare_place_that_briefgen_did_not_make_is_left_alone(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "spare"]
 
 
-def test_a_first_build_leaves_a_spare_of_links_to_its_files(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A forked process links it; other tests may have left threads that would forbid forking.
+@pytest.fixture(autouse=True)
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mirror is made by a forked process, which briefgen refuses with other threads running,
+    as other tests may have left; these tests run nothing that forking would upset."""
     monkeypatch.setattr(write_module, "can_fork", lambda: True)
-    out, spare = tmp_path / "_site", tmp_path / "cache" / "spare"
-    write_with_spare({"index.html": b"1", "a/index.html": b"a"}, out, spare)
-    assert file_tree(spare) == file_tree(out)
-    assert all((spare / name).samefile(out / name) for name in file_tree(out) if name != MARKER)
+
+
+def write_mirrored(files: dict[str, bytes], output: Path, kept: tuple[str, ...] = ()) -> None:
+    """`write_site` as `build` does it without a spare, when most of the output stays."""
+    with StagedSite(output, mirror=True) as staged:
+        for name, data in files.items():
+            staged.add(name, data)
+        staged.keep(kept)
+        staged.commit()
+
+
+def test_a_mirrored_build_gives_the_new_site_and_never_writes_into_the_old(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "_site"
+    write_site({"index.html": b"1", "a/index.html": b"a", "b/gone.html": b"g"}, out)
     held = tmp_path / "held"
     os.link(out / "index.html", held)  # the first site's file, whatever becomes of its name
     kept_inode = (out / "a/index.html").stat().st_ino
-    write_with_spare({"index.html": b"2", "c/index.html": b"c"}, out, spare, ("a/index.html",))
+    write_mirrored({"index.html": b"2", "c/index.html": b"c"}, out, kept=("a/index.html",))
     assert file_tree(out) == {
         "index.html": b"2",
         "a/index.html": b"a",
@@ -227,15 +239,47 @@ def test_a_first_build_leaves_a_spare_of_links_to_its_files(
         MARKER: ANY,
     }
     assert held.read_bytes() == b"1", "the changed file was replaced, not written into"
-    assert (out / "a/index.html").stat().st_ino == kept_inode, "the kept file is the same"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "cache", "held"]
+    assert (out / "a/index.html").stat().st_ino == kept_inode, "the kept file is linked"
+    assert not (out / "b").exists(), "folders the new site lacks are gone"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "held"]
 
 
-def test_linking_a_site_links_every_file_and_leaves_what_is_there(tmp_path: Path) -> None:
-    out, spare = tmp_path / "_site", tmp_path / "spare"
-    write_site({"index.html": b"1", "a/index.html": b"a", "a/b/c.html": b"c"}, out)
-    (spare / "a").mkdir(parents=True)
-    (spare / "a" / "index.html").write_bytes(b"another build's")
-    _link_tree(str(out), str(spare))
-    assert file_tree(spare) == {**file_tree(out), "a/index.html": b"another build's"}
-    assert (spare / "a/b/c.html").samefile(out / "a/b/c.html")
+def test_a_mirrored_build_left_without_commit_changes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site({"index.html": b"good", "a/index.html": b"a"}, out)
+    before = file_tree(out)
+    with pytest.raises(RuntimeError), StagedSite(out, mirror=True) as staged:
+        staged.add("index.html", b"half-built")
+        raise RuntimeError("a theme error, say")
+    assert file_tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+
+
+def test_a_mirrored_build_whose_files_and_folders_trade_places_gives_the_new_site(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "_site"
+    write_site({"x": b"file", "y/index.html": b"folder", "z/index.html": b"z"}, out)
+    write_mirrored({"x/index.html": b"now a folder", "y": b"now a file"}, out, ("z/index.html",))
+    assert file_tree(out) == {
+        "x/index.html": b"now a folder",
+        "y": b"now a file",
+        "z/index.html": b"z",
+        MARKER: ANY,
+    }
+
+
+def test_a_mirror_leaves_what_the_build_wrote_first(tmp_path: Path) -> None:
+    """The mirror links while the build writes: a place the build took is the build's."""
+    out, staging = tmp_path / "_site", tmp_path / "staging"
+    write_site({"index.html": b"old", "a/index.html": b"old a", "a/b.html": b"b"}, out)
+    (staging / "a").mkdir(parents=True)
+    (staging / "a" / "index.html").write_bytes(b"new a")
+    _link_tree(str(out), str(staging))
+    assert file_tree(staging) == {
+        "index.html": b"old",
+        "a/index.html": b"new a",
+        "a/b.html": b"b",
+        MARKER: ANY,
+    }
+    assert (staging / "a/b.html").samefile(out / "a/b.html")
