@@ -242,13 +242,21 @@ class Renderer:
             out.add_all(static_assets(theme).items())
             out.add_all(actor_image_files(site).items())
             out.add_all(json_exports(site, links, layout, self._file))
-            out.add_all(self._search_files(site_documents(site, links)).items())
+
+        def search_files() -> dict[str, bytes]:
+            return self._search_files(site_documents(site, links))
 
         # Pages not remembered live on nowhere: their garbage can go as they are made.
         collecting = contextlib.nullcontext() if self._remembers else _page_garbage_collected()
         with collecting:
             self._render_pages(
-                pages, every_page, theme, site.config.root, problems, out, other_files
+                pages,
+                every_page,
+                theme,
+                site.config.root,
+                problems,
+                out,
+                (other_files, search_files),
             )
         feeds, feed_problems = site_files(site, sorted(out.names), self._file)
         out.add_all(feeds.items())
@@ -322,14 +330,15 @@ class Renderer:
         root: Path,
         problems: list[Problem],
         out: _Output,
-        other_files: Callable[[], None],
+        others: tuple[Callable[[], None], Callable[[], dict[str, bytes]]],
     ) -> None:
         """Every page to `out`, made anew or kept from the previous output; the warnings of
         their making go to `problems`. A theme error on any page fails the build, naming each.
-        The `other_files` are made too, while a forked worker renders pages."""
+        The `others` are made too: the files that are not pages (to `out`), and the search
+        index's files."""
         errors: list[Problem] = []
         make = functools.partial(self._page_outcome, every_page=every_page, theme=theme, root=root)
-        for outcome in self._outcomes(pages, make, out, other_files):
+        for outcome in self._outcomes(pages, make, out, others):
             if outcome.error is not None:
                 errors.append(outcome.error)
                 continue
@@ -352,15 +361,17 @@ class Renderer:
         pages: Sequence[Page],
         make: Callable[[Page], PageOutcome],
         out: _Output,
-        other_files: Callable[[], None],
+        others: tuple[Callable[[], None], Callable[[], dict[str, bytes]]],
     ) -> Iterable[PageOutcome]:
-        """`make` of every page, in order, after `other_files` made the files that are not
-        pages.
+        """`make` of every page, in order, after `others` made the files that are not pages
+        and the search index's files.
 
         With `parallel` and a sink, the pages are shared with a forked worker
-        (`workers.in_two_processes`) that starts on them while this process makes the other
-        files; each process hands what it makes to the sink itself.
+        (`workers.in_two_processes`): the worker makes the search index first, this process
+        the other files (when few pages change, the pages alone would leave the worker idle
+        while the other files are made); each process hands what it makes to the sink itself.
         """
+        other_files, search_files = others
         sink = out.sink
         if (
             not self._parallel
@@ -370,6 +381,7 @@ class Renderer:
             or not can_fork()
         ):
             other_files()
+            out.add_all(search_files().items())
             return map(make, pages)  # one at a time: each goes to the sink before the next
 
         def made(index: int) -> PageOutcome:
@@ -379,7 +391,17 @@ class Renderer:
             sink(outcome.path, outcome.html)
             return dataclasses.replace(outcome, html=None)
 
-        return in_two_processes(made, len(pages), other_files)
+        def searched() -> tuple[list[str], Mapping[str, str]]:
+            files = search_files()
+            for name, data in files.items():
+                sink(name, data)
+            return list(files), self._search_words
+
+        outcomes, (names, self._search_words) = in_two_processes(
+            made, len(pages), other_files, searched
+        )
+        out.names.extend(names)
+        return outcomes
 
     def _page_outcome(
         self, page: Page, *, every_page: Mapping[str, Any], theme: Theme, root: Path

@@ -36,44 +36,57 @@ def worker_context() -> BaseContext:
 
 
 R = TypeVar("R")
+F = TypeVar("F")
 
 #: How many items each process takes at a time when two share a list.
 CHUNK = 8
 
 
 def in_two_processes(
-    make: Callable[[int], R], count: int, meanwhile: Callable[[], None]
-) -> list[R]:
-    """`make(i)` for every i below `count`, in order, shared with one forked worker.
+    make: Callable[[int], R],
+    count: int,
+    meanwhile: Callable[[], None],
+    first: Callable[[], F],
+) -> tuple[list[R], F]:
+    """`make(i)` for every i below `count`, in order, shared with one forked worker, and what
+    the worker's `first` gave.
 
     The worker starts with this process's memory (for the renderer: the site, the theme, the
-    compiled templates) and begins at once with the items, while this process does `meanwhile`
-    first; then both take the remaining items a few at a time, so that neither waits for the
-    other. The worker's results come back pickled: `make` should hand large results on itself
-    (to a file, say) and return only what the caller needs. Call it only where `can_fork()`.
+    compiled templates) and does `first`, then the items, while this process does `meanwhile`;
+    then both take the remaining items a few at a time, so that neither waits for the other.
+    The worker's results come back pickled: `make` and `first` should hand large results on
+    themselves (to a file, say) and return only what the caller needs. Call it only where
+    `can_fork()`.
     """
     context = get_context("fork")
     take = functools.partial(_next_chunk, context.Value("i", 0), count)
-    global _FORKED_SHARE  # how the forked worker finds its share
-    _FORKED_SHARE = functools.partial(_share, make, take)
+    global _FORKED_SHARE  # how the forked worker finds its work
+    _FORKED_SHARE = functools.partial(_first_and_share, first, make, take)
     try:
         with ProcessPoolExecutor(1, mp_context=context) as pool:
             theirs = pool.submit(_forked_share)
             meanwhile()
             made = dict(_share(make, take))
-            made.update(theirs.result())
+            first_made, their_share = theirs.result()
+            made.update(their_share)
     finally:
         _FORKED_SHARE = None
-    return [made[index] for index in range(count)]
+    return [made[index] for index in range(count)], first_made
 
 
-_FORKED_SHARE: Callable[[], list[tuple[int, Any]]] | None = None
+_FORKED_SHARE: Callable[[], tuple[Any, list[tuple[int, Any]]]] | None = None
 
 
-def _forked_share() -> list[tuple[int, Any]]:
-    """Runs in the forked worker: its share of the items."""
+def _forked_share() -> tuple[Any, list[tuple[int, Any]]]:
+    """Runs in the forked worker: `first`, then its share of the items."""
     assert _FORKED_SHARE is not None
     return _FORKED_SHARE()
+
+
+def _first_and_share(
+    first: Callable[[], F], make: Callable[[int], R], take: Callable[[], range]
+) -> tuple[F, list[tuple[int, R]]]:
+    return first(), _share(make, take)
 
 
 def _next_chunk(taken: Synchronized[int], total: int) -> range:

@@ -354,6 +354,8 @@ print(shared)
 def test_rendering_in_two_processes_gives_the_same_site(make_site: MakeSite) -> None:
     root = _project(make_site)
     serial = build(_config(root, "serial"))
+    words = (root / CACHE_DIR / SEARCH_WORDS).read_text()
+    (root / CACHE_DIR / SEARCH_WORDS).unlink()
     finished = subprocess.run(
         [sys.executable, "-c", PARALLEL_BUILD, str(root)],
         capture_output=True,
@@ -362,6 +364,7 @@ def test_rendering_in_two_processes_gives_the_same_site(make_site: MakeSite) -> 
     )
     assert finished.stdout.strip() == f"[{serial.pages}]", "every page went through the fork"
     assert file_tree(root / "parallel") == file_tree(root / "serial")
+    assert (root / CACHE_DIR / SEARCH_WORDS).read_text() == words, "the worker's words came back"
 
 
 def test_a_build_leaves_the_cycle_collector_as_it_found_it(make_site: MakeSite) -> None:
