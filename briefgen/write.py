@@ -281,17 +281,14 @@ _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
 def _write(path: str, data: bytes) -> None:
-    """Write `data` as a new file at `path`, removing what is there first: a spare's or a
-    mirror's file (maybe a link to the current output's), or a folder. A second try can only
-    meet what a mirror put there meanwhile, and it puts something at each place once."""
-    for attempt in range(3):
-        try:
-            descriptor = os.open(path, _NEW_FILE, 0o666)
-            break
-        except FileExistsError:
-            if attempt == 2:
-                raise
-            _remove(path)
+    """Write `data` as a new file at `path`; what is there (a spare's or a mirror's file, maybe
+    a link to the current output's very file, or a folder) is removed first. A mirror puts
+    something at each place once, so once that is removed the place stays free."""
+    try:
+        descriptor = os.open(path, _NEW_FILE, 0o666)
+    except FileExistsError:
+        _remove(path)
+        descriptor = os.open(path, _NEW_FILE, 0o666)
     with open(descriptor, "wb") as file:
         file.write(data)
 
