@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
@@ -28,6 +30,21 @@ CHROMIUM_ARGS = [
 
 #: The smallest valid `briefgen.yaml`; `make_site` writes it unless the files bring their own.
 MINIMAL_CONFIG = "title: Test briefings\n"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def no_thread_left_running() -> Iterator[None]:
+    """briefgen forks its workers only while one thread runs (`workers.can_fork`): a thread a
+    test module left running would quietly make every later build of the suite serial, and the
+    forked paths untested."""
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + 5
+    while (left := [t.name for t in threading.enumerate() if t not in before]) and (
+        time.monotonic() < deadline
+    ):
+        time.sleep(0.05)
+    assert not left, f"threads left running: {left}"
 
 
 @pytest.fixture
