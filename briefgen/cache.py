@@ -142,9 +142,10 @@ class ExtractionCache:
             if missing and _append_text(path, "\n" * self._torn + self._as_lines(sorted(missing))):
                 self._on_disk |= missing
                 self._torn = False
-        elif (missing or unused) and _write_text(path, self._as_lines(sorted(kept))):
-            self._on_disk, self._torn = kept, False
-        shutil.rmtree(self._folder / _EXTRACTION_FILES, ignore_errors=True)
+        elif missing or unused:
+            if _write_text(path, self._as_lines(sorted(kept))):
+                self._on_disk, self._torn = kept, False
+            shutil.rmtree(self._folder / _EXTRACTION_FILES, ignore_errors=True)
 
     def _as_lines(self, keys: Iterable[str]) -> str:
         return "".join(

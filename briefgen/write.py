@@ -26,7 +26,7 @@ import contextlib
 import os
 import shutil
 import signal
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from briefgen.errors import OutputError, Problem
@@ -223,18 +223,28 @@ def _plain_files(folder: Path) -> tuple[dict[str, int], list[str]]:
     folders; anything but plain files and folders (a link planted in a spare, say) is removed,
     so that no write can follow it elsewhere."""
     found: dict[str, int] = {}
+    folders = [str(folder)]
+    for entry, name in _entries(folder):
+        if entry.is_dir(follow_symlinks=False):
+            folders.append(entry.path)
+        elif entry.is_file(follow_symlinks=False):
+            found[name] = entry.inode()
+        else:
+            os.unlink(entry.path)
+    found.pop(MARKER, None)
+    return found, folders
+
+
+def _entries(folder: str | Path) -> Iterator[tuple[os.DirEntry[str], str]]:
+    """Every entry under `folder` with its POSIX path there, each folder's before what it
+    holds; folders are entered, links to them are not."""
     folders = [(str(folder), "")]
     for current, prefix in folders:
         with os.scandir(current) as entries:
             for entry in entries:
+                yield entry, prefix + entry.name
                 if entry.is_dir(follow_symlinks=False):
                     folders.append((entry.path, f"{prefix}{entry.name}/"))
-                elif entry.is_file(follow_symlinks=False):
-                    found[prefix + entry.name] = entry.inode()
-                else:
-                    os.unlink(entry.path)
-    found.pop(MARKER, None)
-    return found, [path for path, _ in folders]
 
 
 def _start_mirror(output: Path, staging: Path) -> int | None:
@@ -260,20 +270,16 @@ def _start_mirror(output: Path, staging: Path) -> int | None:
 def _link_tree(source: str, target: str) -> None:
     """Hard-link the plain files under `source` to the same places under `target`, skipping
     any place already taken; stops at the first link the file system refuses."""
-    folders = [(source, target)]
-    for current, copy in folders:
-        with os.scandir(current) as entries:
-            for entry in entries:
-                destination = os.path.join(copy, entry.name)
-                try:
-                    if entry.is_dir(follow_symlinks=False):
-                        with contextlib.suppress(FileExistsError):
-                            os.mkdir(destination)
-                        folders.append((entry.path, destination))
-                    elif entry.is_file(follow_symlinks=False):
-                        os.link(entry.path, destination)
-                except (FileExistsError, FileNotFoundError, NotADirectoryError):
-                    continue  # the build put something there first, or the source is gone
+    for entry, name in _entries(source):
+        destination = os.path.join(target, name)
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(destination)
+            elif entry.is_file(follow_symlinks=False):
+                os.link(entry.path, destination)
+        except (FileExistsError, FileNotFoundError, NotADirectoryError):
+            continue  # the build put something there first, or the source is gone
 
 
 #: How a file is opened to be written: made anew, never an existing one written into.
