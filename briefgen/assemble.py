@@ -180,8 +180,6 @@ def assemble_site(
 
 #: For each briefing (by slug), the site actor each of its actors is, in the briefing's order.
 ActorRefs = Mapping[str, Sequence[ActorRef | None]]
-#: Each briefing's sentences (`sentence_bounds` of its article), by briefing slug.
-Sentences = Mapping[str, list[tuple[int, int]]]
 #: How many of the site actors' companions (other actors of the same briefings) a page lists.
 MAX_COMPANIONS = 8
 #: A timeline entry with the key that places it on the site's timeline.
@@ -189,23 +187,37 @@ PlacedEntry = tuple[tuple[tuple[int, int, int, str], tuple[str, str], int], Time
 
 
 @dataclass(frozen=True, slots=True)
+class Naming:
+    """Where a briefing's article first names one of its actors: the offset (None when it never
+    does), whether one of the actor's located mentions is there (else a search for its names
+    found it), and the sentence there as an actor page quotes it."""
+
+    first: int | None
+    mentioned: bool
+    sentence: str
+
+
+@dataclass(frozen=True, slots=True)
 class Reading:
-    """What assembling learns from one briefing alone, whatever the rest of the site:
-    the sentences of its article, and for each of its dated events that has a place in time
-    (in the briefing's order), the indices of its actors the event involves (`_involved`).
+    """What assembling learns from one briefing alone, whatever the rest of the site: for each
+    of its dated events that has a place in time (in the briefing's order), the indices of its
+    actors the event involves (`_involved`); and for each of its actors, its `Naming`.
 
     A pure function of the briefing (`read_briefing`), so a build can keep it for the next
-    (`cache.ReadingCache`): working it out was most of assembling a site.
+    (`cache.ReadingCache`): working it out was most of assembling a site, and quoting each
+    actor's first sentence was a third of what remained.
     """
 
-    sentences: list[tuple[int, int]]
     involved: tuple[tuple[int, ...], ...]
+    namings: tuple[Naming, ...]
 
     def fits(self, briefing: Briefing) -> bool:
         """Whether it can be this briefing's reading (a kept one could be damaged)."""
         actors = len(briefing.actors)
-        return len(self.involved) == len(_dated(briefing)) and all(
-            0 <= index < actors for indices in self.involved for index in indices
+        return (
+            len(self.namings) == actors
+            and len(self.involved) == len(_dated(briefing))
+            and all(0 <= index < actors for indices in self.involved for index in indices)
         )
 
 
@@ -213,7 +225,8 @@ def read_briefing(briefing: Briefing) -> Reading:
     """The `Reading` of `briefing`."""
     sentences = sentence_bounds(briefing.article_text)
     events = [event for _, event, _ in _dated(briefing)]
-    return Reading(sentences, tuple(_involved(events, briefing.actors, sentences)))
+    involved = tuple(_involved(events, briefing.actors, sentences))
+    return Reading(involved, tuple(_naming_of(briefing, a, sentences) for a in briefing.actors))
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +297,6 @@ class Assembler:
             b.slug: self._readings.get((b,), functools.partial(_reading, b, known or {}))
             for b in ordered
         }
-        sentences = {slug: reading.sentences for slug, reading in self.readings.items()}
         chronology = self._chronicle(ordered, cast.ref_of)
         actors = [
             self._site_actors.get(
@@ -295,7 +307,7 @@ class Assembler:
                     ref,
                     cast.companions.get(ref.slug, []),
                     chronology.events.get(ref.slug, []),
-                    sentences,
+                    self.readings,
                 ),
                 (ref, cast.companions.get(ref.slug), chronology.events.get(ref.slug)),
             )
@@ -531,18 +543,18 @@ def _site_actor(
     ref: ActorRef,
     companions: Sequence[Companion],
     events: Sequence[TimelineEntry],
-    sentences: Sentences,
+    readings: Mapping[str, Reading],
 ) -> SiteActor:
     canonical = identity.canonical
-    by_briefing: dict[str, list[Actor]] = {}
+    by_briefing: dict[str, list[Occurrence]] = {}
     for occurrence in identity.occurrences:
-        by_briefing.setdefault(occurrence.briefing.slug, []).append(occurrence.actor)
-    briefings = {o.briefing.slug: o.briefing for o in identity.occurrences}
+        by_briefing.setdefault(occurrence.briefing.slug, []).append(occurrence)
     roles: dict[tuple[str, str], tuple[str, list[Briefing]]] = {}
-    for slug, actors in by_briefing.items():
-        for role in {name_key(a.role): a.role for a in reversed(actors) if a.role}.values():
-            key = (name_key(role), briefings[slug].lang)
-            roles.setdefault(key, (role, []))[1].append(briefings[slug])
+    for occurrences in by_briefing.values():
+        briefing = occurrences[0].briefing
+        actors = [o.actor for o in reversed(occurrences)]
+        for role in {name_key(a.role): a.role for a in actors if a.role}.values():
+            roles.setdefault((name_key(role), briefing.lang), (role, []))[1].append(briefing)
     return SiteActor(
         slug=ref.slug,
         name=ref.name,
@@ -552,26 +564,36 @@ def _site_actor(
         image=canonical.image if canonical else None,
         roles=tuple(ActorRole(role, tuple(sources)) for role, sources in roles.values()),
         appearances=tuple(
-            _appearance(briefings[slug], actors, sentences[slug])
-            for slug, actors in by_briefing.items()
+            _appearance(occurrences, readings[slug].namings)
+            for slug, occurrences in by_briefing.items()
         ),
         companions=tuple(companions),
         events=tuple(events),
     )
 
 
-def _appearance(
-    briefing: Briefing, actors: Sequence[Actor], sentences: list[tuple[int, int]]
-) -> Appearance:
-    """The briefing's use of the actor: its name, mentions, and the sentence first naming it."""
-    first = min((m.start for actor in actors for m in actor.mentions), default=None)
+def _appearance(occurrences: Sequence[Occurrence], namings: Sequence[Naming]) -> Appearance:
+    """The briefing's use of the actor (`occurrences` of it in one briefing): its name, its
+    mentions, and the sentence first naming it: where its first located mention is, else where
+    the article first writes one of its names (`namings` are the briefing's, by position)."""
+    own = [namings[o.position] for o in occurrences]
+    mentioned = [(n.first, n.sentence) for n in own if n.mentioned and n.first is not None]
+    firsts = mentioned or [(n.first, n.sentence) for n in own if n.first is not None]
+    sentence = min(firsts)[1] if firsts else ""
+    return Appearance(occurrences[0].briefing, tuple(o.actor for o in occurrences), sentence)
+
+
+def _naming_of(briefing: Briefing, actor: Actor, sentences: list[tuple[int, int]]) -> Naming:
+    """Where the article first names `actor` (see `Naming`), and the sentence there."""
+    first = min((m.start for m in actor.mentions), default=None)
+    mentioned = first is not None
     if first is None:
-        first = first_name_at(briefing.article_text, actors)
-    sentence = ""
-    if first is not None:
-        start, end = sentence_around(sentences, first)
-        sentence = readable_text(excerpt(briefing.article_text, start, end, first), briefing)
-    return Appearance(briefing, tuple(actors), sentence)
+        first = first_name_at(briefing.article_text, [actor])
+    if first is None:
+        return Naming(None, False, "")
+    start, end = sentence_around(sentences, first)
+    text = readable_text(excerpt(briefing.article_text, start, end, first), briefing)
+    return Naming(first, mentioned, text)
 
 
 #: The longest sentence an actor page quotes whole; longer ones are cut around the mention.

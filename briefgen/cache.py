@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from briefgen.assemble import Reading
+from briefgen.assemble import Naming, Reading
 from briefgen.errors import Problem
 from briefgen.extract.langdata import base_language
 from briefgen.fingerprint import Digester, OutputRecord, code_fingerprint
@@ -315,21 +315,31 @@ class ReadingCache:
 
 
 def _reading_to_json(reading: Reading) -> list[Any]:
-    return [[n for bounds in reading.sentences for n in bounds], list(map(list, reading.involved))]
+    namings = [[n.first, n.mentioned, n.sentence] for n in reading.namings]
+    return [list(map(list, reading.involved)), namings]
 
 
 def _reading_from_json(data: Any) -> Reading | None:
     """The reading `_reading_to_json` wrote, or None when `data` is not one."""
     try:
-        flat, involved = data
-        if not all(type(n) is int for n in flat) or len(flat) % 2:
-            return None
+        involved, namings = data
         events = tuple(tuple(indices) for indices in involved)
         if not all(type(i) is int for indices in events for i in indices):
             return None
-        return Reading(list(zip(flat[::2], flat[1::2], strict=True)), events)
+        found = tuple(Naming(first, mentioned, sentence) for first, mentioned, sentence in namings)
+        if not all(_is_naming(naming) for naming in found):
+            return None
+        return Reading(events, found)
     except (TypeError, ValueError):
         return None
+
+
+def _is_naming(naming: Naming) -> bool:
+    return (
+        (naming.first is None or type(naming.first) is int)
+        and type(naming.mentioned) is bool
+        and type(naming.sentence) is str
+    )
 
 
 #: The words of the last build's search documents (`search.SearchIndex.kept_words`).

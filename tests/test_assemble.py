@@ -211,8 +211,9 @@ def test_readings_kept_from_another_process_give_the_same_site(tmp_path: Path) -
     kept = first.readings["b"]
     assert kept.involved == ((0, 1), (2,))
     damaged = [
-        Reading(kept.sentences, ((0, 1),)),  # an event short
-        Reading(kept.sentences, ((0, 1), (7,))),  # an actor the briefing lacks
+        Reading(((0, 1),), kept.namings),  # an event short
+        Reading(((0, 1), (7,)), kept.namings),  # an actor the briefing lacks
+        Reading(kept.involved, kept.namings[:2]),  # an actor's naming short
     ]
     for known in [kept, *damaged]:
         assert Assembler().assemble(config, [briefing], known={"b": known}) == expected
