@@ -31,7 +31,7 @@ from briefgen.cache import (
     ExtractionCache,
     PreviousBuild,
     ReadingCache,
-    WordsCache,
+    SearchCache,
     read_load_memo,
     read_previous_build,
     write_load_memo,
@@ -45,6 +45,7 @@ from briefgen.load import LoadMemo, load_briefings
 from briefgen.load_actors import load_actors
 from briefgen.model import Briefing, CanonicalActor, Extraction, Published, SiteConfig
 from briefgen.render import FileSink, Renderer
+from briefgen.search import SearchState
 from briefgen.theme import find_theme, theme_fingerprint
 from briefgen.workers import cores, worker_context
 from briefgen.write import StagedSite
@@ -76,7 +77,7 @@ class BuiltSite:
     the config used.
 
     Built with the previous build's output records, the files that did not change are not in
-    `files` but in `kept`, to be taken from the previous output; `records` and `search_words`
+    `files` but in `kept`, to be taken from the previous output; `records` and `search`
     are for the next build.
     """
 
@@ -87,7 +88,7 @@ class BuiltSite:
     records: Mapping[str, OutputRecord] = field(default_factory=dict)
     names: tuple[str, ...] = ()
     render_warnings: tuple[Problem, ...] = ()
-    search_words: Mapping[str, str] = field(default_factory=dict)
+    search: SearchState = field(default_factory=SearchState)
 
 
 def build(
@@ -115,7 +116,7 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
     if digest is not None and previous.inputs == digest and previous.is_intact(config.output):
         return _unchanged_report(config, inputs, previous, started)
     cache = ExtractionCache(cache_dir)
-    words = WordsCache(cache_dir)
+    search = SearchCache(cache_dir)
     # With no spare, a mirror of the output is worth making when most of it is to stay.
     mirror = bool(previous.records)
     with StagedSite(config.output, spare=cache_dir / SPARE_SITE, mirror=mirror) as staged:
@@ -125,7 +126,7 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
             started=started,
             cache=cache,
             readings=ReadingCache(cache_dir),
-            renderer=Renderer(previous=previous.records, parallel=True, search_words=words.read()),
+            renderer=Renderer(previous=previous.records, parallel=True, search=search.read()),
             progress=progress,
             sink=staged.add,
         )
@@ -133,7 +134,7 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
         staged.commit(built.names)
     made = PreviousBuild(built.records, digest or "", built.render_warnings, built.names)
     write_previous_build(cache_dir, config.output, made)
-    words.write(built.search_words)
+    search.write(built.search)
     cache.save()
     return built.report
 
@@ -276,7 +277,7 @@ def _build_site(
         rendered.records,
         rendered.names,
         tuple(rendered.problems),
-        rendered.search_words,
+        rendered.search,
     )
 
 

@@ -1,5 +1,5 @@
 """What one build keeps for the next in `.briefgen-cache/`: extractions, the briefings' readings,
-what it loaded from settled files, the search documents' words, output records, and the site
+what it loaded from settled files, the search index, output records, and the site
 the last build replaced (`SPARE_SITE`, see `write.StagedSite`).
 
 Extraction is the costly per-briefing step and a pure function of the article text, its language
@@ -17,9 +17,11 @@ than a few of its entries are stale (`_worth_rewriting`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -48,6 +50,7 @@ from briefgen.model import (
     Quote,
     SiteConfig,
 )
+from briefgen.search import SearchState
 from briefgen.write import MARKER
 from briefgen.yamlfile import Position
 
@@ -342,8 +345,10 @@ def _is_naming(naming: Naming) -> bool:
     )
 
 
-#: The words of the last build's search documents (`search.SearchIndex.kept_words`).
-SEARCH_WORDS = "search-words.json"
+#: Where the last build's search index was (`search.SearchState`).
+SEARCH_INDEX = "search-index.json"
+#: What an earlier briefgen kept instead: the words alone.
+_SEARCH_WORDS = "search-words.json"
 
 #: How many entries a kept file may lack before it is written again (see `_worth_rewriting`).
 REWRITE_SLACK = 32
@@ -356,33 +361,59 @@ def _worth_rewriting(stale: int, total: int) -> bool:
     return stale > max(REWRITE_SLACK, total // 50)
 
 
-class WordsCache:
-    """The words the last build found in its search documents (`search.SearchIndex.kept_words`),
-    by a digest of each document's text, in one JSON file with briefgen's code fingerprint."""
+class SearchCache:
+    """Where the last build's search index was (`search.SearchState`: its documents' pages,
+    text digests and words, and its postings), in one JSON file with briefgen's code
+    fingerprint: the next build finds again only the words of the documents whose text changed,
+    and makes again only the postings of the words that came or went."""
 
     def __init__(self, folder: Path) -> None:
-        self._path = folder / SEARCH_WORDS
-        self._found: dict[str, str] = {}
+        self._path = folder / SEARCH_INDEX
+        self._found = SearchState()
 
-    def read(self) -> dict[str, str]:
-        """The kept words, if this briefgen kept them."""
+    def read(self) -> SearchState:
+        """The kept index, if this briefgen kept one and it is whole; else an empty one."""
         try:
             data = json.loads(self._path.read_text(encoding="utf-8"))
             if data["code"] == code_fingerprint(Path(__file__).parent):
-                words = data["words"].items()
-                self._found = {key: value for key, value in words if isinstance(value, str)}
+                self._found = _search_state_from_json(data)
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            self._found = {}
+            self._found = SearchState()
         return self._found
 
-    def write(self, words: Mapping[str, str]) -> None:
-        """Keep `words` for the next build, unless all but a few are the ones read."""
-        stale = sum(1 for key in words if key not in self._found)
-        if not words or (self._found and not _worth_rewriting(stale, len(words))):
+    def write(self, state: SearchState) -> None:
+        """Keep `state` for the next build, unless all but a few of its documents are as the
+        kept one has them (the next build then brings those few up to date again)."""
+        if not state.paths:
             return
-        data = {"code": code_fingerprint(Path(__file__).parent), "words": dict(words)}
-        _write_json(self._path, data)
-        self._found = dict(words)
+        kept = self._found
+        if kept.paths == state.paths:
+            changed = sum(1 for a, b in zip(kept.digests, state.digests, strict=True) if a != b)
+            if not _worth_rewriting(changed, len(state.paths)):
+                return
+        data = {
+            "code": code_fingerprint(Path(__file__).parent),
+            "paths": state.paths,
+            "digests": state.digests,
+            "words": state.words,
+            "postings": state.postings,
+        }
+        if _write_text(self._path, json.dumps(data)):
+            self._found = state
+            with contextlib.suppress(OSError):
+                (self._path.parent / _SEARCH_WORDS).unlink()
+
+
+def _search_state_from_json(data: dict[str, Any]) -> SearchState:
+    """The state `SearchCache.write` wrote; TypeError or ValueError when it is not whole."""
+    paths, digests, words = (tuple(data[name]) for name in ("paths", "digests", "words"))
+    postings = dict(data["postings"])
+    if not len(paths) == len(digests) == len(words):
+        raise ValueError("columns of different lengths")
+    strings = itertools.chain(paths, digests, words, postings, postings.values())
+    if not all(type(value) is str for value in strings):
+        raise TypeError("not text")
+    return SearchState(paths, digests, words, postings)
 
 
 #: What the last build loaded from the content files whose stamps vouch for it (`LoadMemo`).

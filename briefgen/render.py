@@ -76,7 +76,7 @@ from briefgen.render_views import (
     view_globals,
 )
 from briefgen.sanitize import SafeHtml, url_scheme
-from briefgen.search import SearchDocument, SearchIndex, site_documents
+from briefgen.search import SearchDocument, SearchIndex, SearchState, site_documents
 from briefgen.structured_data import json_exports, json_ld_script
 from briefgen.theme import (
     Catalogue,
@@ -100,8 +100,8 @@ class RenderedSite:
     they were made (see `Renderer.render`). With a previous build's records (see `Renderer`),
     the files whose inputs did not change are not made again: their paths are in `kept`, to be
     taken from the previous output as they are. `names` lists every file of the site, made or
-    kept; `records` says, for the next build, what each file was made from, and `search_words`
-    what its search documents' words are (`Renderer`).
+    kept; `records` says, for the next build, what each file was made from, and `search` where
+    its search index is (`Renderer`).
     """
 
     files: dict[str, bytes]
@@ -109,7 +109,7 @@ class RenderedSite:
     kept: tuple[str, ...] = ()
     records: Mapping[str, OutputRecord] = field(default_factory=dict)
     names: tuple[str, ...] = ()
-    search_words: Mapping[str, str] = field(default_factory=dict)
+    search: SearchState = field(default_factory=SearchState)
 
 
 def render_site(site: Site) -> RenderedSite:
@@ -149,8 +149,8 @@ class Renderer:
     (`Page.key`); a page whose key is equal to last time's is not rendered again. Across
     processes (for `build`), `previous` holds the records of the files the previous build wrote
     (`RenderedSite.records`): a file whose inputs have the same digest is not made again but
-    listed in `RenderedSite.kept`, and `search_words` the words the previous build found in the
-    search documents (`RenderedSite.search_words`). A change of theme file, label, config or
+    listed in `RenderedSite.kept`, and `search` where the previous build's search index was
+    (`RenderedSite.search`). A change of theme file, label, config or
     briefgen itself forgets everything. The output is always byte-identical to a fresh
     `render_site`.
 
@@ -163,12 +163,12 @@ class Renderer:
         previous: Mapping[str, OutputRecord] | None = None,
         *,
         parallel: bool = False,
-        search_words: Mapping[str, str] | None = None,
+        search: SearchState | None = None,
     ) -> None:
         self._previous = previous
         self._parallel = parallel
-        self._kept_words = search_words
-        self._search_words: Mapping[str, str] = {}
+        self._kept_search = search
+        self._search_state = SearchState()
         self._theme_key = b""
         self._translations: tuple[Translations, list[Problem]] = ({}, [])
         self._config: SiteConfig | None = None
@@ -268,19 +268,18 @@ class Renderer:
             tuple(out.kept),
             self._records,
             tuple(out.names),
-            self._search_words,
+            self._search_state,
         )
 
     def _search_files(self, documents: Sequence[SearchDocument]) -> dict[str, bytes]:
         """The search index: kept in memory from build to build where bytes are too (the
-        preview), else made afresh, with the words the previous build found in the documents
-        it left unchanged (`search_words`)."""
+        preview), else made from where the previous build's index was (`search`)."""
         if self._remembers:
             return self._search.files(documents)
-        index = SearchIndex(self._kept_words)
+        index = SearchIndex(self._kept_search)
         files = index.files(documents)
-        if self._kept_words is not None:
-            self._search_words = index.kept_words()
+        if self._kept_search is not None:
+            self._search_state = index.state()
         return files
 
     def render_early(
@@ -391,13 +390,13 @@ class Renderer:
             sink(outcome.path, outcome.html)
             return dataclasses.replace(outcome, html=None)
 
-        def searched() -> tuple[list[str], Mapping[str, str]]:
+        def searched() -> tuple[list[str], SearchState]:
             files = search_files()
             for name, data in files.items():
                 sink(name, data)
-            return list(files), self._search_words
+            return list(files), self._search_state
 
-        outcomes, (names, self._search_words) = in_two_processes(
+        outcomes, (names, self._search_state) = in_two_processes(
             made, len(pages), other_files, searched
         )
         out.names.extend(names)

@@ -24,13 +24,13 @@ are one word, and "ﬁn" is "fin".
 
 from __future__ import annotations
 
-import bisect
 import functools
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from briefgen.highlight import ArticleLinks
@@ -174,73 +174,86 @@ def search_files(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
     return SearchIndex().files(documents)
 
 
+@dataclass(frozen=True, slots=True)
+class SearchState:
+    """What an index is made of, for a later one to start from (`SearchIndex`): each document's
+    page, a digest of its text and its words joined by spaces, in id order; and the postings of
+    every word (`_gaps`)."""
+
+    paths: tuple[str, ...] = ()
+    digests: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    postings: Mapping[str, str] = field(default_factory=dict)
+
+
 class SearchIndex:
-    """The search files of one project from one build to the next (for `serve`).
+    """The search files of one project from one build to the next, in one process (`serve`) or
+    from one process to the next (`state`).
 
     A document's words are found again only when its text changed. When the documents are the
-    same pages in the same order, the postings of the changed ones' words are patched rather
-    than gathered from every document; otherwise they are gathered anew. Either way the files
-    are those `search_files` writes.
+    same pages in the same order, only the postings of the words that came or went are made
+    again; otherwise they are gathered from every document. Either way the files are those
+    `search_files` writes.
     """
 
-    def __init__(self, kept: Mapping[str, str] | None = None) -> None:
-        """`kept`: words an earlier process found (`kept_words`), by a digest of the text."""
-        self._kept = kept
-        self._paths: tuple[str, ...] = ()
-        self._texts: list[str] = []
-        # Each document's words joined by spaces: one string a document, where a list held a
-        # string for each of its words (2 million at 5,000 briefings).
-        self._words: list[str] = []
-        self._ids: dict[str, list[int]] = {}
-        self._postings: dict[str, str] = {}
+    def __init__(self, state: SearchState | None = None) -> None:
+        """`state`: where an earlier index (of another process, say) left off."""
+        state = state or SearchState()
+        self._paths = state.paths
+        self._digests = list(state.digests)
+        # One string a document, where a list held a string for each of its words.
+        self._words = list(state.words)
+        self._postings = dict(state.postings)
 
     def files(self, documents: Sequence[SearchDocument]) -> dict[str, bytes]:
         """Every file of the index of `documents`."""
         texts = [f"{document.title}\n{document.text}" for document in documents]
+        digests = list(map(_text_digest, texts))
         paths = tuple(document.path for document in documents)
         if paths == self._paths:
-            self._patch(texts)
+            self._patch(texts, digests)
         else:
-            known = dict(zip(self._paths, zip(self._texts, self._words, strict=True), strict=True))
-            self._words = [
-                found[1] if (found := known.get(path)) and found[0] == text else self._find(text)
-                for path, text in zip(paths, texts, strict=True)
-            ]
-            self._paths, self._texts = paths, texts
-            self._ids = _ids(self._words)
-            self._postings = {word: _gaps(ids) for word, ids in self._ids.items()}
+            self._gather(paths, texts, digests)
         return _index_files(documents, self._postings)
 
-    def kept_words(self) -> dict[str, str]:
-        """The words of the last documents, by a digest of each one's text, joined by spaces:
-        for a later process to give a new index (`kept`) instead of finding them again."""
-        return {
-            _text_digest(text): found for text, found in zip(self._texts, self._words, strict=True)
-        }
+    def state(self) -> SearchState:
+        """Where this index is now."""
+        return SearchState(
+            self._paths, tuple(self._digests), tuple(self._words), dict(self._postings)
+        )
 
-    def _find(self, text: str) -> str:
-        kept = self._kept.get(_text_digest(text)) if self._kept else None
-        return kept if kept is not None else " ".join(words(text))
+    def _gather(self, paths: tuple[str, ...], texts: list[str], digests: list[str]) -> None:
+        """Index these documents, taking the words of any text met before from there."""
+        known = dict(zip(self._digests, self._words, strict=True))
+        self._words = [
+            found if (found := known.get(digest)) is not None else " ".join(words(text))
+            for text, digest in zip(texts, digests, strict=True)
+        ]
+        self._paths, self._digests = paths, digests
+        self._postings = {word: _gaps(ids) for word, ids in _ids(self._words).items()}
 
-    def _patch(self, texts: list[str]) -> None:
-        """Move the documents whose text changed to the postings of their new words."""
-        touched: set[str] = set()
-        for number, text in enumerate(texts):
-            if text is self._texts[number] or text == self._texts[number]:
+    def _patch(self, texts: list[str], digests: list[str]) -> None:
+        """Move the documents whose text changed to the postings of their new words: each
+        word that came or went has its postings read, changed and written once."""
+        gone: dict[str, list[int]] = {}
+        came: dict[str, list[int]] = {}
+        for number, digest in enumerate(digests):
+            if digest == self._digests[number]:
                 continue
-            before, after = set(self._words[number].split()), words(text)
+            before, after = set(self._words[number].split()), words(texts[number])
             for word in before.difference(after):
-                self._ids[word].remove(number)
-                touched.add(word)
+                gone.setdefault(word, []).append(number)
             for word in set(after).difference(before):
-                bisect.insort(self._ids.setdefault(word, []), number)
-                touched.add(word)
-            self._texts[number], self._words[number] = text, " ".join(after)
-        for word in touched:
-            if self._ids[word]:
-                self._postings[word] = _gaps(self._ids[word])
+                came.setdefault(word, []).append(number)
+            self._digests[number], self._words[number] = digest, " ".join(after)
+        for word in gone.keys() | came.keys():
+            ids = set(_from_gaps(self._postings.get(word, "")))
+            ids.difference_update(gone.get(word, ()))
+            ids.update(came.get(word, ()))
+            if ids:
+                self._postings[word] = _gaps(sorted(ids))
             else:
-                del self._ids[word], self._postings[word]
+                del self._postings[word]
 
 
 def _text_digest(text: str) -> str:
@@ -289,6 +302,11 @@ def _gaps(ascending: Iterable[int]) -> str:
         gaps.append(number - previous)
         previous = number
     return ",".join(map(_base36, gaps))
+
+
+def _from_gaps(postings: str) -> Iterator[int]:
+    """The ids `_gaps` wrote ("" for none)."""
+    return itertools.accumulate(int(gap, 36) for gap in postings.split(",") if gap)
 
 
 _BASE36_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"

@@ -26,7 +26,7 @@ from briefgen.cache import (
     EXTRACTIONS,
     LOADED,
     READINGS,
-    SEARCH_WORDS,
+    SEARCH_INDEX,
     ExtractionCache,
     extraction_key,
     read_load_memo,
@@ -354,8 +354,8 @@ print(shared)
 def test_rendering_in_two_processes_gives_the_same_site(make_site: MakeSite) -> None:
     root = _project(make_site)
     serial = build(_config(root, "serial"))
-    words = (root / CACHE_DIR / SEARCH_WORDS).read_text()
-    (root / CACHE_DIR / SEARCH_WORDS).unlink()
+    words = (root / CACHE_DIR / SEARCH_INDEX).read_text()
+    (root / CACHE_DIR / SEARCH_INDEX).unlink()
     finished = subprocess.run(
         [sys.executable, "-c", PARALLEL_BUILD, str(root)],
         capture_output=True,
@@ -364,7 +364,7 @@ def test_rendering_in_two_processes_gives_the_same_site(make_site: MakeSite) -> 
     )
     assert finished.stdout.strip() == f"[{serial.pages}]", "every page went through the fork"
     assert file_tree(root / "parallel") == file_tree(root / "serial")
-    assert (root / CACHE_DIR / SEARCH_WORDS).read_text() == words, "the worker's words came back"
+    assert (root / CACHE_DIR / SEARCH_INDEX).read_text() == words, "the worker's index came back"
 
 
 def test_a_build_leaves_the_cycle_collector_as_it_found_it(make_site: MakeSite) -> None:
@@ -433,11 +433,37 @@ def test_damaged_readings_are_worked_out_again(make_site: MakeSite) -> None:
     build(_config(root))
     path = root / CACHE_DIR / READINGS
     kept = json.loads(path.read_text())
-    damages = [[[1, 2, 3], []], [["x", 1], []], [[0, 9], [[99]]], "reading", [[0, 9], [[0], [0]]]]
+    damages = [
+        [[], [[5, "yes", "a sentence"]]],  # not a naming
+        [[[0, 1]], []],  # namings short
+        [[[99]], [[None, False, ""]]],  # an actor the briefing lacks
+        [[], [["5", True, "a sentence"]], "more"],
+        "reading",
+    ]
     path.write_text(json.dumps(dict(zip(kept, damages, strict=False))))
     (root / "content" / "geneva.yaml").write_text("title: Geneva talks\npublished: 2021-12-29\n")
     build(_config(root))
     assert file_tree(root / "_site") == file_tree(_clean_build(root))
+
+
+def test_a_damaged_search_index_is_made_again(make_site: MakeSite) -> None:
+    root = _project(make_site)
+    build(_config(root))
+    path = root / CACHE_DIR / SEARCH_INDEX
+    kept = json.loads(path.read_text())
+    damages = [
+        {**kept, "words": kept["words"][1:]},  # a column short
+        {**kept, "postings": {**kept["postings"], "talks": 7}},
+        {**kept, "paths": None},
+        [kept],
+    ]
+    for damage in damages:
+        path.write_text(json.dumps(damage))
+        (root / "content" / "geneva.yaml").write_text(
+            f"title: Geneva talks {damages.index(damage)}\npublished: 2021-12-29\n"
+        )
+        build(_config(root))
+        assert file_tree(root / "_site") == file_tree(_clean_build(root))
 
 
 RICH_BRIEFING = (
@@ -512,7 +538,7 @@ def test_kept_files_are_rewritten_only_when_many_of_their_entries_are_stale(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = _settled_project(make_site, monkeypatch)
-    kept = [root / CACHE_DIR / name for name in (LOADED, SEARCH_WORDS, READINGS)]
+    kept = [root / CACHE_DIR / name for name in (LOADED, SEARCH_INDEX, READINGS)]
     build(_config(root))
     written = [path.stat().st_mtime_ns for path in kept]
     words = json.loads(kept[1].read_text())["words"]

@@ -154,7 +154,7 @@ def test_words_kept_by_another_process_give_the_files_of_a_fresh_index(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     documents = list(_synthetic_corpus(50))
-    kept = SearchIndex({})
+    kept = SearchIndex()
     kept.files(documents)
     edited = [replace(documents[0], text="entirely new words here"), *documents[1:]]
     found: list[str] = []
@@ -165,10 +165,31 @@ def test_words_kept_by_another_process_give_the_files_of_a_fresh_index(
         return real(text)
 
     monkeypatch.setattr(search_module, "words", counting)
-    files = SearchIndex(kept.kept_words()).files(edited)
+    files = SearchIndex(kept.state()).files(edited)
     assert found == [f"{edited[0].title}\n{edited[0].text}"], "only the edited one read anew"
     monkeypatch.undo()
     assert files == search_files(edited)
+
+
+def test_an_index_started_from_another_s_state_gives_the_files_of_a_fresh_one() -> None:
+    documents = list(_synthetic_corpus(120))
+    state = SearchIndex().state()
+    edits: list[Callable[[list[SearchDocument]], list[SearchDocument]]] = [
+        lambda docs: docs,
+        lambda docs: [*docs[:3], replace(docs[3], text="entirely new words here"), *docs[4:]],
+        lambda docs: [
+            d if n % 3 else replace(d, text=f"{d.text} more") for n, d in enumerate(docs)
+        ],
+        lambda docs: [*docs[:5], replace(docs[5], text=""), *docs[6:]],
+        lambda docs: [docs[1], docs[0], *docs[2:]],
+        lambda docs: docs[1:],
+        lambda docs: [*docs, _briefing(999, "a late arrival")],
+    ]
+    for edit in edits:
+        documents = edit(documents)
+        index = SearchIndex(state)
+        assert index.files(documents) == search_files(documents)
+        state = index.state()
 
 
 def _synthetic_corpus(count: int) -> Sequence[SearchDocument]:
