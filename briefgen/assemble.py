@@ -25,10 +25,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from briefgen.extract.text import sentence_around, sentence_bounds, shorten
+from briefgen.fingerprint import Digester
 from briefgen.identity import Identity, Occurrence, identify_actors
 from briefgen.kept import Kept
 from briefgen.model import (
     Actor,
+    ActorKind,
     ActorRef,
     ActorRole,
     Appearance,
@@ -241,6 +243,23 @@ class _Cast:
 
 
 @dataclass(frozen=True, slots=True)
+class CastRecord:
+    """Who is who as plain values, for a later process to take back (`Assembler.assemble`),
+    with `key`, a digest of everything it was worked out from (`_cast_key`).
+
+    `identities`: each one's canonical actor (its index, -1 for none) and its occurrences (their
+    indices among the site's actors, briefing after briefing in site order, each briefing's in
+    its own order); `refs`: each one's page (slug, name, kind); `companions`: each one's
+    companions (identity index, shared briefings).
+    """
+
+    key: str
+    identities: tuple[tuple[int, tuple[int, ...]], ...]
+    refs: tuple[tuple[str, str, ActorKind], ...]
+    companions: tuple[tuple[tuple[int, int], ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class _Chronology:
     """The timeline made of each briefing's placed events (`sources`), and each actor's events."""
 
@@ -268,6 +287,9 @@ class Assembler:
         self._events: Kept[list[PlacedEntry]] = Kept()
         self._site_actors: Kept[SiteActor] = Kept()
         self._cast: tuple[object, _Cast] | None = None
+        #: What the last cast is worked out from: `_cast_key`'s inputs, and its digest once made.
+        self._cast_inputs: tuple[str, Sequence[CanonicalActor], Sequence[Briefing]] | None = None
+        self._cast_key: str | None = None
         self._chronology = _Chronology((), (), {})
         #: The reading of each briefing of the last `assemble`, by slug.
         self.readings: dict[str, Reading] = {}
@@ -284,15 +306,18 @@ class Assembler:
         briefings: Iterable[Briefing],
         canonical_actors: Sequence[CanonicalActor] = (),
         known: Mapping[str, Reading] | None = None,
+        kept_cast: CastRecord | None = None,
     ) -> Site:
         """`assemble_site` of these briefings, reusing what earlier calls made.
 
         `known` holds readings kept by an earlier process, by slug: each is that of the very
         briefing of that slug given now (the caller keys them by what the briefing is made
-        from); one that does not fit its briefing is worked out again.
+        from); one that does not fit its briefing is worked out again. `kept_cast` is who was
+        who in an earlier process (`cast_record`), taken back when its key is that of these
+        briefings and it holds together.
         """
         ordered = sorted(briefings, key=publication_sort_key, reverse=True)
-        cast = self._who_is_who(ordered, canonical_actors, config.language)
+        cast = self._who_is_who(ordered, canonical_actors, config.language, kept_cast)
         self.readings = {
             b.slug: self._readings.get((b,), functools.partial(_reading, b, known or {}))
             for b in ordered
@@ -323,19 +348,36 @@ class Assembler:
             timeline=chronology.timeline,
         )
 
+    def cast_record(self) -> CastRecord:
+        """Who is who in the last `assemble`, for a later process (`assemble`'s `kept_cast`)."""
+        assert self._cast is not None and self._cast_inputs is not None
+        if self._cast_key is None:
+            self._cast_key = _cast_key(*self._cast_inputs)
+        _, canonical, ordered = self._cast_inputs
+        return _cast_record(self._cast_key, self._cast[1], canonical, ordered)
+
     def _who_is_who(
-        self, ordered: Sequence[Briefing], canonical: Sequence[CanonicalActor], language: str
+        self,
+        ordered: Sequence[Briefing],
+        canonical: Sequence[CanonicalActor],
+        language: str,
+        kept: CastRecord | None,
     ) -> _Cast:
         """The site's cast; the last one (with these briefings in it) when every input of
-        `identify_actors` and of the pages' names is equal to last time's."""
+        `identify_actors` and of the pages' names is equal to last time's, else the `kept` one
+        when its key is theirs."""
         signature = (language, tuple(canonical), tuple((b.slug, b.lang, b.actors) for b in ordered))
+        key = _cast_key(language, canonical, ordered) if kept is not None else None
         if self._cast is not None and self._cast[0] == signature:
             known = self._cast[1]
             cast = replace(known, identities=_with_briefings(known.identities, ordered))
+        elif kept is not None and kept.key == key and (taken := _taken(kept, canonical, ordered)):
+            cast = taken
         else:
             earlier = {ref: ref for ref in self._cast[1].refs} if self._cast else {}
             cast = _cast(ordered, canonical, language, earlier)
         self._cast = (signature, cast)
+        self._cast_inputs, self._cast_key = (language, canonical, ordered), key
         return cast
 
     def _chronicle(self, ordered: Sequence[Briefing], ref_of: ActorRefs) -> _Chronology:
@@ -390,6 +432,76 @@ def _cast(
         for occurrence in identity.occurrences:
             ref_of[occurrence.briefing.slug][occurrence.position] = ref
     companions = _companions(ref_of.values())
+    return _Cast(identities, refs, {slug: tuple(r) for slug, r in ref_of.items()}, companions)
+
+
+def _cast_key(
+    language: str, canonical: Sequence[CanonicalActor], ordered: Sequence[Briefing]
+) -> str:
+    """A digest of everything who is who is worked out from: the site's language, its canonical
+    actors, and each briefing's slug, language and actors' names, kinds and aliases, in site
+    order (`identify_actors`, `Identity.name`, `_actor_refs`, `_companions` read nothing else)."""
+    actors = [(b.slug, b.lang, [(a.name, a.kind, a.aliases) for a in b.actors]) for b in ordered]
+    digest = Digester(b"cast")((language, tuple(canonical), actors))
+    assert digest is not None  # strings, tuples and a dataclass of them always pickle
+    return digest
+
+
+def _cast_record(
+    key: str, cast: _Cast, canonical: Sequence[CanonicalActor], ordered: Sequence[Briefing]
+) -> CastRecord:
+    first_of, count = {}, 0
+    for briefing in ordered:  # where each briefing's actors start among the site's actors
+        first_of[briefing.slug], count = count, count + len(briefing.actors)
+    canonical_index = {actor: index for index, actor in reversed(list(enumerate(canonical)))}
+    ref_index = {ref.slug: index for index, ref in enumerate(cast.refs)}
+    return CastRecord(
+        key,
+        tuple(
+            (
+                -1 if identity.canonical is None else canonical_index[identity.canonical],
+                tuple(first_of[o.briefing.slug] + o.position for o in identity.occurrences),
+            )
+            for identity in cast.identities
+        ),
+        tuple((ref.slug, ref.name, ref.kind) for ref in cast.refs),
+        tuple(
+            tuple((ref_index[c.actor.slug], c.briefings) for c in cast.companions.get(r.slug, ()))
+            for r in cast.refs
+        ),
+    )
+
+
+def _taken(
+    kept: CastRecord, canonical: Sequence[CanonicalActor], ordered: Sequence[Briefing]
+) -> _Cast | None:
+    """The cast `kept` records, of these briefings; None when it does not hold together (its
+    key is right, but the file it came from could be damaged)."""
+    occurrences = [Occurrence(b, a, i) for b in ordered for i, a in enumerate(b.actors)]
+    count = len(kept.identities)
+    members = [index for _, indices in kept.identities for index in indices]
+    if (
+        sorted(members) != list(range(len(occurrences)))
+        or len(kept.refs) != count
+        or len(kept.companions) != count
+        or not all(-1 <= index < len(canonical) for index, _ in kept.identities)
+        or not all(0 <= other < count for pairs in kept.companions for other, _ in pairs)
+    ):
+        return None
+    identities = [
+        Identity(canonical[index] if index >= 0 else None, tuple(occurrences[i] for i in indices))
+        for index, indices in kept.identities
+    ]
+    refs = [ActorRef(slug, name, kind) for slug, name, kind in kept.refs]
+    ref_of: dict[str, list[ActorRef | None]] = {b.slug: [None] * len(b.actors) for b in ordered}
+    for identity, ref in zip(identities, refs, strict=True):
+        for occurrence in identity.occurrences:
+            ref_of[occurrence.briefing.slug][occurrence.position] = ref
+    companions = {
+        ref.slug: [Companion(refs[other], count) for other, count in pairs]
+        for ref, pairs in zip(refs, kept.companions, strict=True)
+        if pairs
+    }
     return _Cast(identities, refs, {slug: tuple(r) for slug, r in ref_of.items()}, companions)
 
 

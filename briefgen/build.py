@@ -28,6 +28,7 @@ from briefgen.assemble import Assembler
 from briefgen.cache import (
     CACHE_DIR,
     SPARE_SITE,
+    CastCache,
     ExtractionCache,
     PreviousBuild,
     ReadingCache,
@@ -126,6 +127,7 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
             started=started,
             cache=cache,
             readings=ReadingCache(cache_dir),
+            casts=CastCache(cache_dir),
             renderer=Renderer(previous=previous.records, parallel=True, search=search.read()),
             progress=progress,
             sink=staged.add,
@@ -233,6 +235,7 @@ def _build_site(
     started: float,
     cache: ExtractionCache | None = None,
     readings: ReadingCache | None = None,
+    casts: CastCache | None = None,
     assembler: Assembler | None = None,
     renderer: Renderer | None = None,
     progress: Progress | None = None,
@@ -244,7 +247,8 @@ def _build_site(
 
     With `readings` (a build's, from one process to the next), each briefing's reading is
     kept under a digest of what it is made from, and the renderer digests that instead of the
-    merged briefing; a preview keeps both in memory instead, under the briefings' identity.
+    merged briefing; with `casts`, who is who is kept too. A preview keeps all of it in memory
+    instead, under the briefings' identity.
     """
     briefings = inputs.briefings
     cache = cache or ExtractionCache()
@@ -256,9 +260,12 @@ def _build_site(
         renderer.render_early(config, assembled, first, early)
     sources = briefing_sources(briefings, cache) if readings is not None else {}
     known = readings.read(sources) if readings is not None else None
-    site = assembler.assemble(config, assembled, inputs.canonical_actors, known)
+    kept_cast = casts.read() if casts is not None else None
+    site = assembler.assemble(config, assembled, inputs.canonical_actors, known, kept_cast)
     if readings is not None:
         readings.write(sources, assembler.readings)
+    if casts is not None:
+        casts.write(assembler.cast_record())
     rendered = renderer.render(site, sink, sources)
     report = BuildReport(
         output=config.output,

@@ -18,6 +18,7 @@ than a few of its entries are stale (`_worth_rewriting`).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import functools
 import hashlib
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from briefgen.assemble import Naming, Reading
+from briefgen.assemble import CastRecord, Naming, Reading
 from briefgen.errors import Problem
 from briefgen.extract.langdata import base_language
 from briefgen.fingerprint import Digester, OutputRecord, code_fingerprint
@@ -208,6 +209,25 @@ def _write_text(path: Path, text: str) -> bool:
     return True
 
 
+def _read_kept(path: Path) -> dict[str, Any] | None:
+    """The JSON object at `path` if this very briefgen wrote it (`_write_kept`), else None."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(data, dict) and data.get("code") == code_fingerprint(Path(__file__).parent):
+        return data
+    return None
+
+
+def _write_kept(path: Path, value: SearchState | CastRecord) -> bool:
+    """Write the fields of `value` as a JSON object marked with briefgen's code fingerprint
+    (`_read_kept`); whether it was written."""
+    fields = {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+    data = {"code": code_fingerprint(Path(__file__).parent), **fields}
+    return _write_text(path, json.dumps(data))
+
+
 def extraction_to_json(extraction: Extraction) -> dict[str, Any]:
     """Plain JSON data for an extraction."""
     return {
@@ -345,6 +365,59 @@ def _is_naming(naming: Naming) -> bool:
     )
 
 
+#: Who was who in the last build (`assemble.CastRecord`).
+CAST = "cast.json"
+
+
+class CastCache:
+    """Who was who in the last build (`assemble.CastRecord`), in one JSON file with briefgen's
+    code fingerprint, written again only when it changed. The next build takes it back when
+    nobody's names changed (the record's key says so), where working it out again was a
+    quarter of assembling a site."""
+
+    def __init__(self, folder: Path) -> None:
+        self._path = folder / CAST
+        self._key = ""
+
+    def read(self) -> CastRecord | None:
+        """The kept record, if this briefgen kept one and it is whole."""
+        data = _read_kept(self._path)
+        try:
+            record = _cast_from_json(data) if data is not None else None
+        except (ValueError, TypeError, KeyError):
+            record = None
+        self._key = record.key if record is not None else ""
+        return record
+
+    def write(self, record: CastRecord) -> None:
+        if record.key == self._key:
+            return
+        if _write_kept(self._path, record):
+            self._key = record.key
+
+
+def _cast_from_json(data: dict[str, Any]) -> CastRecord:
+    """The record `CastCache.write` wrote; TypeError or ValueError when it is not whole (it may
+    still not hold together: `assemble` checks that)."""
+    identities = tuple((index, tuple(members)) for index, members in data["identities"])
+    refs = tuple((slug, name, kind) for slug, name, kind in data["refs"])
+    companions = tuple(
+        tuple((other, count) for other, count in pairs) for pairs in data["companions"]
+    )
+    numbers = itertools.chain(
+        (index for index, _ in identities),
+        (member for _, members in identities for member in members),
+        (number for pairs in companions for pair in pairs for number in pair),
+    )
+    if not all(type(number) is int for number in numbers):
+        raise TypeError("not a number")
+    if type(data["key"]) is not str or not all(type(s) is str for r in refs for s in r[:2]):
+        raise TypeError("not text")
+    if not all(kind in ACTOR_KINDS for _, _, kind in refs):
+        raise ValueError("not an actor kind")
+    return CastRecord(data["key"], identities, refs, companions)
+
+
 #: Where the last build's search index was (`search.SearchState`).
 SEARCH_INDEX = "search-index.json"
 #: What an earlier briefgen kept instead: the words alone.
@@ -373,11 +446,10 @@ class SearchCache:
 
     def read(self) -> SearchState:
         """The kept index, if this briefgen kept one and it is whole; else an empty one."""
+        data = _read_kept(self._path)
         try:
-            data = json.loads(self._path.read_text(encoding="utf-8"))
-            if data["code"] == code_fingerprint(Path(__file__).parent):
-                self._found = _search_state_from_json(data)
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            self._found = _search_state_from_json(data) if data is not None else SearchState()
+        except (ValueError, TypeError, KeyError):
             self._found = SearchState()
         return self._found
 
@@ -391,14 +463,7 @@ class SearchCache:
             changed = sum(1 for a, b in zip(kept.digests, state.digests, strict=True) if a != b)
             if not _worth_rewriting(changed, len(state.paths)):
                 return
-        data = {
-            "code": code_fingerprint(Path(__file__).parent),
-            "paths": state.paths,
-            "digests": state.digests,
-            "words": state.words,
-            "postings": state.postings,
-        }
-        if _write_text(self._path, json.dumps(data)):
+        if _write_kept(self._path, state):
             self._found = state
             with contextlib.suppress(OSError):
                 (self._path.parent / _SEARCH_WORDS).unlink()

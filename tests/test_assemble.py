@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from pathlib import Path
 
 from briefgen.assemble import Assembler, Reading, assemble_site, date_sort_key, merge_briefing
@@ -217,3 +218,38 @@ def test_readings_kept_from_another_process_give_the_same_site(tmp_path: Path) -
     ]
     for known in [kept, *damaged]:
         assert Assembler().assemble(config, [briefing], known={"b": known}) == expected
+
+
+def test_who_is_who_kept_from_another_process_gives_the_same_site(tmp_path: Path) -> None:
+    config = SiteConfig(root=tmp_path, title="t")
+
+    def site(*names: tuple[str, ...]) -> list[Briefing]:
+        return [
+            _briefing(f"b{n}", published=datetime.date(2021, 12, 20 + n), actors=actors)
+            for n, actors in enumerate(
+                tuple(Actor(name, "person", aliases=aliases[1:]) for name in aliases[:1])
+                + tuple(Actor(other, "country") for other in ("France", "Italie"))
+                for aliases in names
+            )
+        ]
+
+    before = site(("Joe Biden", "Biden"), ("Biden",), ("Hunter Biden",))
+    first = Assembler()
+    first.assemble(config, before)
+    kept = first.cast_record()
+    retitled = [replace(before[0], title="Another title"), *before[1:]]
+    hunter = Actor("Hunter Biden", "person")  # the second briefing's Biden is Hunter now
+    renamed = [before[0], replace(before[1], actors=(hunter, *before[1].actors[1:])), before[2]]
+    for briefings in (before, retitled, renamed):
+        expected = assemble_site(config, briefings)
+        assert Assembler().assemble(config, briefings, kept_cast=kept) == expected
+    damaged = [
+        replace(kept, identities=kept.identities[1:]),  # an occurrence nobody's
+        replace(kept, identities=((0, (0,)), *kept.identities)),  # an actors.yaml's it lacks
+        replace(kept, refs=kept.refs[1:]),
+        replace(kept, companions=(((99, 1),), *kept.companions[1:])),  # no such identity
+    ]
+    for record in damaged:
+        assert Assembler().assemble(config, before, kept_cast=record) == assemble_site(
+            config, before
+        )

@@ -17,12 +17,14 @@ from pathlib import Path
 import pytest
 from trees import file_tree
 
+from briefgen import assemble as assemble_module
 from briefgen import build as build_module
 from briefgen import cache as cache_module
 from briefgen import load as load_module
 from briefgen.build import SiteBuilder, build, build_in_memory, extract_all
 from briefgen.cache import (
     CACHE_DIR,
+    CAST,
     EXTRACTIONS,
     LOADED,
     READINGS,
@@ -464,6 +466,46 @@ def test_a_damaged_search_index_is_made_again(make_site: MakeSite) -> None:
         )
         build(_config(root))
         assert file_tree(root / "_site") == file_tree(_clean_build(root))
+
+
+def test_who_is_who_is_worked_out_again_only_when_names_change(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project(make_site)
+    build(_config(root))
+    real = assemble_module.identify_actors
+    geneva = root / "content" / "geneva.yaml"
+
+    def worked_out_again(content: str) -> bool:
+        """Whether a build after `content` is written to geneva.yaml works out who is who."""
+        calls: list[object] = []
+        monkeypatch.setattr(
+            assemble_module, "identify_actors", lambda *a: calls.append(a) or real(*a)
+        )
+        geneva.write_text(content)
+        build(_config(root))
+        monkeypatch.undo()
+        assert file_tree(root / "_site") == file_tree(_clean_build(root))
+        return bool(calls)
+
+    dated = "published: 2021-12-29\n"
+    assert not worked_out_again(f"title: Geneva talks\n{dated}"), "a title changes no name"
+    sherman = "actors:\n  - {name: Wendy Sherman, kind: person}\n"
+    assert worked_out_again(f"title: Geneva talks\n{dated}{sherman}"), "a new actor"
+    path = root / CACHE_DIR / CAST
+    kept = json.loads(path.read_text())
+    damages = [
+        {**kept, "refs": [[slug, name, "alien"] for slug, name, _ in kept["refs"]]},
+        {
+            **kept,
+            "identities": [[i, [str(m) for m in members]] for i, members in kept["identities"]],
+        },
+        {**kept, "identities": kept["identities"][1:]},
+        {**kept, "key": None},
+    ]
+    for number, damage in enumerate(damages):
+        path.write_text(json.dumps(damage))
+        assert worked_out_again(f"title: Geneva talks {number}\n{dated}{sherman}")
 
 
 RICH_BRIEFING = (
