@@ -602,51 +602,58 @@ class TimelineLayout:
     """
 
     def __init__(self, timeline: Sequence[TimelineEntry]) -> None:
-        #: What the layout depends on: each event's anchor and value, in order.
-        self.placed = _placed(timeline)
         self._timeline = timeline
+        self._placed: tuple[tuple[str, str], ...] | None = None
         self._charts: list[DensityChart] | None = None
-        by_year: dict[int, list[TimelineEntry]] = {}
+        # Each event's year and month (0: none) are read once: the layout walks every event.
+        by_year: dict[int, list[tuple[TimelineEntry, int]]] = {}
         for entry in timeline:
             when = date_sort_key(entry.event.value)
             if when is not None:
-                by_year.setdefault(when[0], []).append(entry)
+                by_year.setdefault(when[0], []).append((entry, when[1]))
         self.pages: list[PeriodPage] = []
         self.years: list[TimelinePeriod] = []
         self.period_links: dict[str, str] = {}
         self._page_of: dict[str, str] = {}
-        for year, entries in by_year.items():
-            self._lay_out_year(year, entries)
+        for year, dated in by_year.items():
+            self._lay_out_year(year, dated)
 
-    def _lay_out_year(self, year: int, entries: list[TimelineEntry]) -> None:
+    @property
+    def placed(self) -> tuple[tuple[str, str], ...]:
+        """What the layout depends on: each event's anchor and value, in order (worked out
+        when asked: only a later layout of the same preview compares it)."""
+        if self._placed is None:
+            self._placed = _placed(self._timeline)
+        return self._placed
+
+    def _lay_out_year(self, year: int, dated: list[tuple[TimelineEntry, int]]) -> None:
         value = f"{year:04d}"
         year_path = f"{TIMELINE_FOLDER}{value}/{INDEX_PAGE}"
+        entries = [entry for entry, _ in dated]
         self.years.append(TimelinePeriod(value, year_path, len(entries)))
         self.period_links[f"y{value}"] = f"{year_path}#y{value}"
+        months = dict.fromkeys(month for _, month in dated if month)  # in order of appearance
         if len(entries) <= YEAR_PAGE_LIMIT:
-            for entry in entries:
-                when = date_sort_key(entry.event.value)
-                if when is not None and when[1]:
-                    month = f"{value}-{when[1]:02d}"
-                    self.period_links.setdefault(f"m{month}", f"{year_path}#m{month}")
+            for month in months:
+                self.period_links[f"m{value}-{month:02d}"] = f"{year_path}#m{value}-{month:02d}"
             self._add_pages(value, year_path, entries)
             return
-        by_month: dict[str, list[TimelineEntry]] = {}
-        own = []
-        for entry in entries:
-            key = date_sort_key(entry.event.value)
-            if key is not None and key[1]:
-                by_month.setdefault(f"{value}-{key[1]:02d}", []).append(entry)
-            else:
-                own.append(entry)
-        months = tuple(
-            TimelinePeriod(name, f"{TIMELINE_FOLDER}{value}/{name[5:]}/{INDEX_PAGE}", len(found))
-            for name, found in by_month.items()
+        by_month: dict[int, list[TimelineEntry]] = {month: [] for month in months}
+        own: list[TimelineEntry] = []
+        for entry, month in dated:
+            (by_month[month] if month else own).append(entry)
+        periods = tuple(
+            TimelinePeriod(
+                f"{value}-{month:02d}",
+                f"{TIMELINE_FOLDER}{value}/{month:02d}/{INDEX_PAGE}",
+                len(found),
+            )
+            for month, found in by_month.items()
         )
-        self._add_pages(value, year_path, own, months)
-        for period in months:
+        self._add_pages(value, year_path, own, periods)
+        for period, found in zip(periods, by_month.values(), strict=True):
             self.period_links[f"m{period.value}"] = period.path
-            self._add_pages(period.value, period.path, by_month[period.value])
+            self._add_pages(period.value, period.path, found)
 
     def _add_pages(
         self,
@@ -658,8 +665,7 @@ class TimelineLayout:
         for pagination, shown in paginated(path, entries, EVENTS_PER_PAGE):
             page_path = pagination.paths[pagination.number - 1]
             self.pages.append(PeriodPage(value, pagination, tuple(shown), len(entries), months))
-            for entry in shown:
-                self._page_of[entry.anchor] = page_path
+            self._page_of.update(dict.fromkeys((entry.anchor for entry in shown), page_path))
 
     def charts(self) -> list[DensityChart]:
         """`density_charts` of the timeline, made once (they depend on its values only)."""
@@ -675,7 +681,7 @@ class TimelineLayout:
         if len(current) != len(timeline):
             return None
         layout = copy.copy(self)
-        layout._timeline = timeline
+        layout._timeline, layout._placed = timeline, self._placed
         layout.pages = [
             page
             if all(current[entry.anchor] is entry for entry in page.entries)
