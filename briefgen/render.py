@@ -89,7 +89,7 @@ from briefgen.theme import (
     static_assets,
     theme_fingerprint,
 )
-from briefgen.workers import can_fork, cores, in_two_processes
+from briefgen.workers import Forked, ForkedFailed, can_fork, cores, in_two_processes
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +218,24 @@ class Renderer:
         self._records = {}
         # Bytes handed to a sink are not kept: remembering them would hold the whole output.
         self._remembers = sink is None
+        searching = self._search_ahead(site, sink)
+        try:
+            return self._render(site, theme, theme_key, translations, problems, sink, searching)
+        finally:
+            if searching is not None:
+                searching.close()
+
+    def _render(
+        self,
+        site: Site,
+        theme: Theme,
+        theme_key: bytes,
+        translations: Translations,
+        problems: list[Problem],
+        sink: FileSink | None,
+        searching: Forked[tuple[list[str], SearchState]] | None,
+    ) -> RenderedSite:
+        """The rest of `render`, while `searching` (if any) makes the search index."""
         catalogue = Catalogue(translations)
         if self._environment is None:
             self._environment = make_environment(theme, catalogue)
@@ -243,8 +261,13 @@ class Renderer:
             out.add_all(actor_image_files(site).items())
             out.add_all(json_exports(site, links, layout, self._file))
 
-        def search_files() -> dict[str, bytes]:
-            return self._search_files(site_documents(site, links))
+        def search_files() -> None:
+            if searching is not None:
+                with contextlib.suppress(ForkedFailed):
+                    names, self._search_state = searching.result()
+                    out.names.extend(names)
+                    return
+            out.add_all(self._search_files(site_documents(site, links)).items())
 
         # Pages not remembered live on nowhere: their garbage can go as they are made.
         collecting = contextlib.nullcontext() if self._remembers else _page_garbage_collected()
@@ -270,6 +293,28 @@ class Renderer:
             tuple(out.names),
             self._search_state,
         )
+
+    def _search_ahead(
+        self, site: Site, sink: FileSink | None
+    ) -> Forked[tuple[list[str], SearchState]] | None:
+        """The search index, made by a forked process while this one prepares and makes the
+        pages (when the render forks at all, `_forks`): it writes the index's files to `sink`
+        and hands back their names and the index's state. In the time the pages take to
+        prepare, the other core had nothing to do."""
+        documents = len(site.briefings) + len(site.actors) + len(site.tags)
+        if sink is None or not self._forks(documents):
+            return None
+        return Forked(functools.partial(self._search_to, site, sink))
+
+    def _search_to(self, site: Site, sink: FileSink) -> tuple[list[str], SearchState]:
+        files = self._search_files(site_documents(site))
+        for name, data in files.items():
+            sink(name, data)
+        return list(files), self._search_state
+
+    def _forks(self, items: int) -> bool:
+        """Whether work on this many items is worth a forked process."""
+        return self._parallel and items >= PARALLEL_PAGES and cores() >= 2 and can_fork()
 
     def _search_files(self, documents: Sequence[SearchDocument]) -> dict[str, bytes]:
         """The search index: kept in memory from build to build where bytes are too (the
@@ -329,12 +374,12 @@ class Renderer:
         root: Path,
         problems: list[Problem],
         out: _Output,
-        others: tuple[Callable[[], None], Callable[[], dict[str, bytes]]],
+        others: tuple[Callable[[], None], Callable[[], None]],
     ) -> None:
         """Every page to `out`, made anew or kept from the previous output; the warnings of
         their making go to `problems`. A theme error on any page fails the build, naming each.
-        The `others` are made too: the files that are not pages (to `out`), and the search
-        index's files."""
+        The `others` put the rest in `out` too: the files that are not pages, and the search
+        index's."""
         errors: list[Problem] = []
         make = functools.partial(self._page_outcome, every_page=every_page, theme=theme, root=root)
         for outcome in self._outcomes(pages, make, out, others):
@@ -360,27 +405,21 @@ class Renderer:
         pages: Sequence[Page],
         make: Callable[[Page], PageOutcome],
         out: _Output,
-        others: tuple[Callable[[], None], Callable[[], dict[str, bytes]]],
+        others: tuple[Callable[[], None], Callable[[], None]],
     ) -> Iterable[PageOutcome]:
-        """`make` of every page, in order, after `others` made the files that are not pages
-        and the search index's files.
+        """`make` of every page, in order, with `others` putting the files that are not pages
+        and the search index's files in `out`.
 
         With `parallel` and a sink, the pages are shared with a forked worker
-        (`workers.in_two_processes`): the worker makes the search index first, this process
-        the other files (when few pages change, the pages alone would leave the worker idle
-        while the other files are made); each process hands what it makes to the sink itself.
+        (`workers.in_two_processes`) while this process makes the other files (when few pages
+        change, the pages alone would leave the worker idle meanwhile); each process hands
+        what it makes to the sink itself.
         """
         other_files, search_files = others
         sink = out.sink
-        if (
-            not self._parallel
-            or sink is None
-            or len(pages) < PARALLEL_PAGES
-            or cores() < 2
-            or not can_fork()
-        ):
+        if sink is None or not self._forks(len(pages)):
             other_files()
-            out.add_all(search_files().items())
+            search_files()
             return map(make, pages)  # one at a time: each goes to the sink before the next
 
         def made(index: int) -> PageOutcome:
@@ -390,16 +429,8 @@ class Renderer:
             sink(outcome.path, outcome.html)
             return dataclasses.replace(outcome, html=None)
 
-        def searched() -> tuple[list[str], SearchState]:
-            files = search_files()
-            for name, data in files.items():
-                sink(name, data)
-            return list(files), self._search_state
-
-        outcomes, (names, self._search_state) = in_two_processes(
-            made, len(pages), other_files, searched
-        )
-        out.names.extend(names)
+        outcomes = in_two_processes(made, len(pages), other_files)
+        search_files()
         return outcomes
 
     def _page_outcome(

@@ -8,15 +8,18 @@ child). The preview server runs threads, so it gets workers started from a clean
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import pickle
+import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.context import BaseContext
 from multiprocessing.sharedctypes import Synchronized
-from typing import Any, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar
 
 
 def cores() -> int:
@@ -36,57 +39,44 @@ def worker_context() -> BaseContext:
 
 
 R = TypeVar("R")
-F = TypeVar("F")
 
 #: How many items each process takes at a time when two share a list.
 CHUNK = 8
 
 
 def in_two_processes(
-    make: Callable[[int], R],
-    count: int,
-    meanwhile: Callable[[], None],
-    first: Callable[[], F],
-) -> tuple[list[R], F]:
-    """`make(i)` for every i below `count`, in order, shared with one forked worker, and what
-    the worker's `first` gave.
+    make: Callable[[int], R], count: int, meanwhile: Callable[[], None]
+) -> list[R]:
+    """`make(i)` for every i below `count`, in order, shared with one forked worker.
 
     The worker starts with this process's memory (for the renderer: the site, the theme, the
-    compiled templates) and does `first`, then the items, while this process does `meanwhile`;
-    then both take the remaining items a few at a time, so that neither waits for the other.
-    The worker's results come back pickled: `make` and `first` should hand large results on
-    themselves (to a file, say) and return only what the caller needs. Call it only where
-    `can_fork()`.
+    compiled templates) and starts on the items while this process does `meanwhile`; then both
+    take the remaining items a few at a time, so that neither waits for the other. The
+    worker's results come back pickled: `make` should hand large results on itself (to a
+    file, say) and return only what the caller needs. Call it only where `can_fork()`.
     """
     context = get_context("fork")
     take = functools.partial(_next_chunk, context.Value("i", 0), count)
     global _FORKED_SHARE  # how the forked worker finds its work
-    _FORKED_SHARE = functools.partial(_first_and_share, first, make, take)
+    _FORKED_SHARE = functools.partial(_share, make, take)
     try:
         with ProcessPoolExecutor(1, mp_context=context) as pool:
             theirs = pool.submit(_forked_share)
             meanwhile()
             made = dict(_share(make, take))
-            first_made, their_share = theirs.result()
-            made.update(their_share)
+            made.update(theirs.result())
     finally:
         _FORKED_SHARE = None
-    return [made[index] for index in range(count)], first_made
+    return [made[index] for index in range(count)]
 
 
-_FORKED_SHARE: Callable[[], tuple[Any, list[tuple[int, Any]]]] | None = None
+_FORKED_SHARE: Callable[[], list[tuple[int, Any]]] | None = None
 
 
-def _forked_share() -> tuple[Any, list[tuple[int, Any]]]:
-    """Runs in the forked worker: `first`, then its share of the items."""
+def _forked_share() -> list[tuple[int, Any]]:
+    """Runs in the forked worker: its share of the items."""
     assert _FORKED_SHARE is not None
     return _FORKED_SHARE()
-
-
-def _first_and_share(
-    first: Callable[[], F], make: Callable[[int], R], take: Callable[[], range]
-) -> tuple[F, list[tuple[int, R]]]:
-    return first(), _share(make, take)
 
 
 def _next_chunk(taken: Synchronized[int], total: int) -> range:
@@ -99,3 +89,63 @@ def _next_chunk(taken: Synchronized[int], total: int) -> range:
 
 def _share(make: Callable[[int], R], take: Callable[[], range]) -> list[tuple[int, R]]:
     return [(index, make(index)) for chunk in iter(take, range(0)) for index in chunk]
+
+
+class ForkedFailed(Exception):
+    """A `Forked` task raised, or its process ended before handing its result."""
+
+
+class Forked(Generic[R]):
+    """`task()` run in a forked process, started now, while this process goes on; `result()`
+    waits for what it returned.
+
+    One more task on the other core, at the cost of a fork: the child starts with this
+    process's memory (an assembled site, say), and only its result comes back, pickled through
+    a pipe. Start one only where `can_fork()`: it runs no thread, so a later fork is as safe.
+    `close` ends the process if its result is not wanted.
+    """
+
+    def __init__(self, task: Callable[[], R]) -> None:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read)
+            _hand_back(task, write)
+        os.close(write)
+        self._pid: int | None = pid
+        self._pipe = os.fdopen(read, "rb")
+
+    def result(self) -> R:
+        """What `task` returned; `ForkedFailed` when it raised or its process died."""
+        if self._pid is None:
+            raise ForkedFailed("closed")
+        with self._pipe:
+            data = self._pipe.read()
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        if status != 0:
+            raise ForkedFailed(f"exit status {status}")
+        result: R = pickle.loads(data)  # written by our own child, just now
+        return result
+
+    def close(self) -> None:
+        """End the process, unless its result was taken."""
+        if self._pid is None:
+            return
+        with contextlib.suppress(OSError):
+            os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+        self._pid = None
+        self._pipe.close()
+
+
+def _hand_back(task: Callable[[], Any], write: int) -> NoReturn:
+    """Runs in a `Forked` child: the task's result, pickled, to the pipe; then exit, running
+    nothing of the parent's (exit handlers, buffers, `finally` blocks of its callers)."""
+    status = 1
+    try:
+        with os.fdopen(write, "wb") as pipe:
+            pickle.dump(task(), pipe, protocol=5)
+        status = 0
+    finally:
+        os._exit(status)

@@ -334,7 +334,8 @@ def test_records_hold_from_one_process_to_the_next(make_site: MakeSite) -> None:
 
 
 #: A build rendering in two processes, run in a fresh interpreter: forking is only done (and only
-#: safe) with one thread, and a test session may have others running.
+#: safe) with one thread, and a test session may have others running. With "fail", the process
+#: forked to make the search index fails.
 PARALLEL_BUILD = """
 import sys
 from pathlib import Path
@@ -342,31 +343,40 @@ from briefgen import render
 from briefgen.build import build
 from briefgen.config import load_config
 render.PARALLEL_PAGES, render.cores = 1, lambda: 2  # fork even for a small site, on any machine
-shared = []
+shared, forked = [], []
 def counted(*args, **kwargs):
     shared.append(args[1])
     return in_two_processes(*args, **kwargs)
 in_two_processes, render.in_two_processes = render.in_two_processes, counted
+def forking(task):
+    forked.append(task)
+    return Forked(task)
+Forked, render.Forked = render.Forked, forking
+if sys.argv[2] == "fail":
+    render.Renderer._search_to = lambda *args: 1 / 0
 root = Path(sys.argv[1])
 build(load_config(root / "briefgen.yaml", output=root / "parallel")[0])
-print(shared)
+print(shared, len(forked))
 """
 
 
-def test_rendering_in_two_processes_gives_the_same_site(make_site: MakeSite) -> None:
+@pytest.mark.parametrize("search", ["forked", "fail"])
+def test_rendering_in_two_processes_gives_the_same_site(make_site: MakeSite, search: str) -> None:
     root = _project(make_site)
     serial = build(_config(root, "serial"))
-    words = (root / CACHE_DIR / SEARCH_INDEX).read_text()
+    index = (root / CACHE_DIR / SEARCH_INDEX).read_text()
     (root / CACHE_DIR / SEARCH_INDEX).unlink()
     finished = subprocess.run(
-        [sys.executable, "-c", PARALLEL_BUILD, str(root)],
+        [sys.executable, "-c", PARALLEL_BUILD, str(root), search],
         capture_output=True,
         text=True,
         check=True,
     )
-    assert finished.stdout.strip() == f"[{serial.pages}]", "every page went through the fork"
+    shared, forked = finished.stdout.strip().rsplit(" ", 1)
+    assert shared == f"[{serial.pages}]", "every page went through the fork"
+    assert forked == "1", "the search index was made by a process of its own"
     assert file_tree(root / "parallel") == file_tree(root / "serial")
-    assert (root / CACHE_DIR / SEARCH_INDEX).read_text() == words, "the worker's index came back"
+    assert (root / CACHE_DIR / SEARCH_INDEX).read_text() == index, "the index's state came back"
 
 
 def test_a_build_leaves_the_cycle_collector_as_it_found_it(make_site: MakeSite) -> None:
