@@ -33,6 +33,7 @@ from briefgen.cache import (
     PreviousBuild,
     ReadingCache,
     SearchCache,
+    extraction_json,
     read_load_memo,
     read_previous_build,
     write_load_memo,
@@ -369,9 +370,12 @@ def extract_all(
     missing = [i for i, extraction in enumerate(found) if extraction is None]
     done = len(briefings) - len(missing)
     jobs = [(briefings[i].article_text, briefings[i].lang, briefings[i].published) for i in missing]
-    for index, extraction in zip(missing, _extract_many(jobs), strict=True):
-        cache.put(keys[index], extraction)
-        found[index] = extraction
+    for index, made in zip(missing, _extract_many(jobs), strict=True):
+        if isinstance(made, str):
+            found[index] = cache.put_json(keys[index], made)
+        else:
+            cache.put(keys[index], made)
+            found[index] = made
         done += 1
         if progress is not None:
             progress(done, len(briefings))
@@ -379,8 +383,10 @@ def extract_all(
     return [extraction or Extraction() for extraction in found]
 
 
-def _extract_many(jobs: list[tuple[str, str, Published]]) -> Iterator[Extraction]:
-    """Extractions of `jobs`, in order; in worker processes when there are enough of them."""
+def _extract_many(jobs: list[tuple[str, str, Published]]) -> Iterator[Extraction | str]:
+    """Extractions of `jobs`, in order; in worker processes when there are enough of them,
+    which hand each back as the JSON the cache keeps (`cache.extraction_json`): cheaper to
+    make and to pass than the objects pickled, and written to the cache as it is."""
     workers = min(cores(), 4)
     if len(jobs) < POOL_THRESHOLD or workers < 2:
         yield from (extract(*job) for job in jobs)
@@ -389,8 +395,8 @@ def _extract_many(jobs: list[tuple[str, str, Published]]) -> Iterator[Extraction
         yield from pool.map(_extract_job, jobs, chunksize=16)
 
 
-def _extract_job(job: tuple[str, str, Published]) -> Extraction:
-    return extract(*job)
+def _extract_job(job: tuple[str, str, Published]) -> str:
+    return extraction_json(extract(*job))
 
 
 def _language_warnings(briefings: Sequence[Briefing]) -> list[Problem]:

@@ -94,6 +94,7 @@ class ExtractionCache:
     def __init__(self, folder: Path | None = None) -> None:
         self._folder = folder
         self._memory: dict[str, Extraction] = {}
+        self._texts: dict[str, str] = {}  # extractions as JSON a worker handed, until saved
         self._keys: Kept[str] = Kept()
         self._retained: set[str] | None = None
         self._unread: dict[str, bytes] | None = None  # lines of the file not asked for yet
@@ -122,11 +123,21 @@ class ExtractionCache:
     def put(self, key: str, extraction: Extraction) -> None:
         self._memory[key] = extraction
 
+    def put_json(self, key: str, text: str) -> Extraction:
+        """Keep the extraction written as `text` (`extraction_json`, by a worker process, say),
+        and the text itself for `save` to write as it is."""
+        extraction = extraction_from_json(json.loads(text))
+        self._memory[key] = extraction
+        self._texts[key] = text
+        return extraction
+
     def retain(self, keys: set[str]) -> None:
         """Forget in-memory entries not in `keys`, and the keys of briefings not asked about
         since the last call (a long preview must not grow without end)."""
         for key in self._memory.keys() - keys:
             del self._memory[key]
+        for key in self._texts.keys() - keys:
+            del self._texts[key]
         self._keys.sweep()
         self._retained = keys
 
@@ -150,10 +161,11 @@ class ExtractionCache:
             if _write_text(path, self._as_lines(sorted(kept))):
                 self._on_disk, self._torn = kept, False
             shutil.rmtree(self._folder / _EXTRACTION_FILES, ignore_errors=True)
+        self._texts.clear()  # written, or not to be: a preview need not hold them
 
     def _as_lines(self, keys: Iterable[str]) -> str:
         return "".join(
-            f"{key}\t{json.dumps(extraction_to_json(self._memory[key]))}\n" for key in keys
+            f"{key}\t{self._texts.get(key) or extraction_json(self._memory[key])}\n" for key in keys
         )
 
     def _lines(self) -> dict[str, bytes]:
@@ -226,6 +238,11 @@ def _write_kept(path: Path, value: SearchState | CastRecord) -> bool:
     fields = {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
     data = {"code": code_fingerprint(Path(__file__).parent), **fields}
     return _write_text(path, json.dumps(data))
+
+
+def extraction_json(extraction: Extraction) -> str:
+    """An extraction as the JSON text of a line of the kept file."""
+    return json.dumps(extraction_to_json(extraction))
 
 
 def extraction_to_json(extraction: Extraction) -> dict[str, Any]:

@@ -205,10 +205,15 @@ def test_the_worker_pool_gives_the_same_extractions_in_order(
 ) -> None:
     root = _project(make_site)
     briefings, _ = load_briefings(_config(root))
-    serial = extract_all(briefings, ExtractionCache())
+    caches = {name: ExtractionCache(root / name) for name in ("serial", "pooled")}
+    serial = extract_all(briefings, caches["serial"])
     monkeypatch.setattr(build_module, "POOL_THRESHOLD", 1)
-    pooled = extract_all(briefings, ExtractionCache())
+    pooled = extract_all(briefings, caches["pooled"])
     assert pooled == serial
+    for cache in caches.values():
+        cache.save()
+    kept = {name: (root / name / EXTRACTIONS).read_text() for name in caches}
+    assert kept["pooled"] == kept["serial"], "the workers' JSON is the cache's, byte for byte"
 
 
 def test_a_rebuild_rereads_an_edited_article(make_site: MakeSite) -> None:
