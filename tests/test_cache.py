@@ -344,15 +344,17 @@ def test_records_hold_from_one_process_to_the_next(make_site: MakeSite) -> None:
 PARALLEL_BUILD = """
 import sys
 from pathlib import Path
-from briefgen import render
+from briefgen import build as build_module, render
 from briefgen.build import build
 from briefgen.config import load_config
 render.PARALLEL_PAGES, render.cores = 1, lambda: 2  # fork even for a small site, on any machine
+build_module.POOL_THRESHOLD, build_module.cores = 1, lambda: 2
 shared, forked = [], []
 def counted(*args, **kwargs):
     shared.append(args[1])
     return in_two_processes(*args, **kwargs)
-in_two_processes, render.in_two_processes = render.in_two_processes, counted
+in_two_processes = render.in_two_processes
+render.in_two_processes = build_module.in_two_processes = counted
 def forking(task):
     forked.append(task)
     return Forked(task)
@@ -366,11 +368,13 @@ print(shared, len(forked))
 
 
 @pytest.mark.parametrize("search", ["forked", "fail"])
-def test_rendering_in_two_processes_gives_the_same_site(make_site: MakeSite, search: str) -> None:
+def test_building_in_two_processes_gives_the_same_site(make_site: MakeSite, search: str) -> None:
     root = _project(make_site)
     serial = build(_config(root, "serial"))
     index = (root / CACHE_DIR / SEARCH_INDEX).read_text()
     (root / CACHE_DIR / SEARCH_INDEX).unlink()
+    readings = (root / CACHE_DIR / READINGS).read_text()
+    (root / CACHE_DIR / READINGS).unlink()
     finished = subprocess.run(
         [sys.executable, "-c", PARALLEL_BUILD, str(root), search],
         capture_output=True,
@@ -378,10 +382,12 @@ def test_rendering_in_two_processes_gives_the_same_site(make_site: MakeSite, sea
         check=True,
     )
     shared, forked = finished.stdout.strip().rsplit(" ", 1)
-    assert shared == f"[{serial.pages}]", "every page went through the fork"
+    briefings = len(ARTICLES)
+    assert shared == f"[{briefings}, {serial.pages}]", "every reading and page went through it"
     assert forked == "1", "the search index was made by a process of its own"
     assert file_tree(root / "parallel") == file_tree(root / "serial")
     assert (root / CACHE_DIR / SEARCH_INDEX).read_text() == index, "the index's state came back"
+    assert (root / CACHE_DIR / READINGS).read_text() == readings, "and the worker's readings"
 
 
 def test_a_build_leaves_the_cycle_collector_as_it_found_it(make_site: MakeSite) -> None:
