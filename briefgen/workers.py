@@ -13,13 +13,14 @@ import functools
 import os
 import pickle
 import signal
+import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.context import BaseContext
 from multiprocessing.sharedctypes import Synchronized
-from typing import Any, Generic, NoReturn, TypeVar
+from typing import IO, Any, Generic, NoReturn, TypeVar
 
 
 def cores() -> int:
@@ -100,52 +101,49 @@ class Forked(Generic[R]):
     waits for what it returned.
 
     One more task on the other core, at the cost of a fork: the child starts with this
-    process's memory (an assembled site, say), and only its result comes back, pickled through
-    a pipe. Start one only where `can_fork()`: it runs no thread, so a later fork is as safe.
-    `close` ends the process if its result is not wanted.
+    process's memory (an assembled site, say), and only its result comes back, pickled into an
+    unnamed temporary file, so that the child ends as soon as it is done, its memory with it
+    (through a pipe, it would wait to be read). Start one only where `can_fork()`: it runs no
+    thread, so a later fork is as safe. `close` ends the process if its result is not wanted.
     """
 
     def __init__(self, task: Callable[[], R]) -> None:
-        read, write = os.pipe()
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by result or close)
         pid = os.fork()
         if pid == 0:
-            os.close(read)
-            _hand_back(task, write)
-        os.close(write)
+            _hand_back(task, self._file)
         self._pid: int | None = pid
-        self._pipe = os.fdopen(read, "rb")
 
     def result(self) -> R:
         """What `task` returned; `ForkedFailed` when it raised or its process died."""
         if self._pid is None:
             raise ForkedFailed("closed")
-        with self._pipe:
-            data = self._pipe.read()
         _, status = os.waitpid(self._pid, 0)
         self._pid = None
-        if status != 0:
-            raise ForkedFailed(f"exit status {status}")
-        result: R = pickle.loads(data)  # written by our own child, just now
+        with self._file:
+            if status != 0:
+                raise ForkedFailed(f"exit status {status}")
+            self._file.seek(0)  # the child wrote through the same open file
+            result: R = pickle.load(self._file)  # written by our own child, just now
         return result
 
     def close(self) -> None:
         """End the process, unless its result was taken."""
-        if self._pid is None:
-            return
-        with contextlib.suppress(OSError):
-            os.kill(self._pid, signal.SIGKILL)
-            os.waitpid(self._pid, 0)
-        self._pid = None
-        self._pipe.close()
+        if self._pid is not None:
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGKILL)
+                os.waitpid(self._pid, 0)
+            self._pid = None
+        self._file.close()
 
 
-def _hand_back(task: Callable[[], Any], write: int) -> NoReturn:
-    """Runs in a `Forked` child: the task's result, pickled, to the pipe; then exit, running
+def _hand_back(task: Callable[[], Any], file: IO[bytes]) -> NoReturn:
+    """Runs in a `Forked` child: the task's result, pickled, to `file`; then exit, running
     nothing of the parent's (exit handlers, buffers, `finally` blocks of its callers)."""
     status = 1
     try:
-        with os.fdopen(write, "wb") as pipe:
-            pickle.dump(task(), pipe, protocol=5)
+        pickle.dump(task(), file, protocol=5)
+        file.flush()
         status = 0
     finally:
         os._exit(status)
