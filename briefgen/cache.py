@@ -407,6 +407,7 @@ class CastCache:
         return record
 
     def write(self, record: CastRecord) -> None:
+        """Keep `record` for the next build, unless it is the one kept already."""
         if record.key == self._key:
             return
         if _write_kept(self._path, record):

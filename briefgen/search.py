@@ -246,7 +246,7 @@ class SearchIndex:
             for word in set(after).difference(before):
                 came.setdefault(word, []).append(number)
             self._digests[number], self._words[number] = digest, " ".join(after)
-        for word in gone.keys() | came.keys():
+        for word in sorted(gone.keys() | came.keys()):  # the same state in every process
             ids = set(_from_gaps(self._postings.get(word, "")))
             ids.difference_update(gone.get(word, ()))
             ids.update(came.get(word, ()))
