@@ -138,7 +138,6 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
     made = PreviousBuild(built.records, digest or "", built.render_warnings, built.names)
     write_previous_build(cache_dir, config.output, made)
     search.write(built.search)
-    cache.save()
     return built.report
 
 
@@ -259,6 +258,8 @@ def _build_site(
     assembled = [assembler.merge(b, e) for b, e in zip(briefings, extractions, strict=True)]
     if early is not None and first:
         renderer.render_early(config, assembled, first, early)
+    # Kept on disk now: a build that fails later (on a theme's error, say) keeps them.
+    cache.save()
     sources = briefing_sources(briefings, cache) if readings is not None else {}
     known = readings.read(sources) if readings is not None else None
     if known is not None:
@@ -337,7 +338,6 @@ class SiteBuilder:
                 first=first,
                 early=early,
             )
-        self._cache.save()
         # Cycles the build left are collected once, then what the memos keep is frozen: it lives
         # on from build to build, and no later collection need walk it again.
         gc.collect()

@@ -34,6 +34,7 @@ from briefgen.cache import (
     read_load_memo,
 )
 from briefgen.config import load_config
+from briefgen.errors import BuildFailed
 from briefgen.extract import extract
 from briefgen.fingerprint import Digester
 from briefgen.load import load_briefings
@@ -291,6 +292,15 @@ def test_a_theme_edit_remakes_every_page(make_site: MakeSite) -> None:
     make_site({"themes/default/static/site.css": "body { color: black }\n"})
     report = build(_config(root))
     assert report.unchanged == 0
+
+
+def test_a_build_that_fails_on_its_theme_keeps_its_extractions(make_site: MakeSite) -> None:
+    root = _project(make_site)
+    make_site({"themes/default/templates/index.html": "ok\n{% if %}\n"})
+    with pytest.raises(BuildFailed):
+        build(_config(root))
+    kept = (root / CACHE_DIR / EXTRACTIONS).read_text().splitlines()
+    assert len(kept) == len(ARTICLES), "the extraction work is not lost with the build"
 
 
 def test_the_warnings_of_an_unchanged_page_are_given_again(make_site: MakeSite) -> None:
