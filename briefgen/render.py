@@ -304,7 +304,10 @@ class Renderer:
         documents = len(site.briefings) + len(site.actors) + len(site.tags)
         if sink is None or not self._forks(documents):
             return None
-        return Forked(functools.partial(self._search_to, site, sink))
+        try:
+            return Forked(functools.partial(self._search_to, site, sink))
+        except OSError:  # no process or no temporary file to be had: made here instead
+            return None
 
     def _search_to(self, site: Site, sink: FileSink) -> tuple[list[str], SearchState]:
         files = self._search_files(site_documents(site))

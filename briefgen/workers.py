@@ -108,8 +108,13 @@ class Forked(Generic[R]):
     """
 
     def __init__(self, task: Callable[[], R]) -> None:
+        """Raises OSError when no temporary file or no process can be had."""
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by result or close)
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            self._file.close()
+            raise
         if pid == 0:
             _hand_back(task, self._file)
         self._pid: int | None = pid

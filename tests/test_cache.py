@@ -350,7 +350,7 @@ def test_records_hold_from_one_process_to_the_next(make_site: MakeSite) -> None:
 
 #: A build rendering in two processes, run in a fresh interpreter: forking is only done (and only
 #: safe) with one thread, and a test session may have others running. With "fail", the process
-#: forked to make the search index fails.
+#: forked to make the search index fails; with "no-temporary-file", it cannot be started.
 PARALLEL_BUILD = """
 import sys
 from pathlib import Path
@@ -371,13 +371,18 @@ def forking(task):
 Forked, render.Forked = render.Forked, forking
 if sys.argv[2] == "fail":
     render.Renderer._search_to = lambda *args: 1 / 0
+if sys.argv[2] == "no-temporary-file":
+    import briefgen.workers
+    def refused(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+    briefgen.workers.tempfile.TemporaryFile = refused
 root = Path(sys.argv[1])
 build(load_config(root / "briefgen.yaml", output=root / "parallel")[0])
 print(shared, len(forked))
 """
 
 
-@pytest.mark.parametrize("search", ["forked", "fail"])
+@pytest.mark.parametrize("search", ["forked", "fail", "no-temporary-file"])
 def test_building_in_two_processes_gives_the_same_site(make_site: MakeSite, search: str) -> None:
     root = _project(make_site)
     serial = build(_config(root, "serial"))
