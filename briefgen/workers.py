@@ -17,6 +17,7 @@ import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.context import BaseContext
 from multiprocessing.sharedctypes import Synchronized
@@ -55,20 +56,29 @@ def in_two_processes(
     take the remaining items a few at a time, so that neither waits for the other. The
     worker's results come back pickled: `make` should hand large results on itself (to a
     file, say) and return only what the caller needs. Call it only where `can_fork()`.
+
+    When the worker cannot start, or dies (the system refused a process, or ended one short of
+    memory), this process makes what it did not hand back.
     """
     context = get_context("fork")
     take = functools.partial(_next_chunk, context.Value("i", 0), count)
     global _FORKED_SHARE  # how the forked worker finds its work
     _FORKED_SHARE = functools.partial(_share, make, take)
+    made: dict[int, R] = {}
+    done_meanwhile = False
     try:
         with ProcessPoolExecutor(1, mp_context=context) as pool:
             theirs = pool.submit(_forked_share)
             meanwhile()
-            made = dict(_share(make, take))
+            done_meanwhile = True
+            made.update(_share(make, take))
             made.update(theirs.result())
+    except (OSError, BrokenProcessPool):
+        if not done_meanwhile:
+            meanwhile()
     finally:
         _FORKED_SHARE = None
-    return [made[index] for index in range(count)]
+    return [made[index] if index in made else make(index) for index in range(count)]
 
 
 _FORKED_SHARE: Callable[[], list[tuple[int, Any]]] | None = None

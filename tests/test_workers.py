@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 
+from briefgen import workers
 from briefgen.workers import Forked, ForkedFailed, can_fork, in_two_processes
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="forks only with one thread")
@@ -41,3 +43,43 @@ def test_two_processes_give_every_result_in_order() -> None:
     assert [index for index, _ in made] == list(range(100))
     assert done == ["meanwhile"]
     assert len({pid for _, pid in made}) <= 2
+
+
+def test_what_a_dying_worker_leaves_is_made_here(tmp_path: Path) -> None:
+    parent = os.getpid()
+    died = tmp_path / "died"
+
+    def make(index: int) -> int:
+        if os.getpid() == parent:
+            time.sleep(0.002)  # so that the worker takes its share
+        elif index >= 20:
+            died.touch()
+            os._exit(1)  # the worker ends, as a process the system killed would
+        return index * index
+
+    done: list[str] = []
+    made = in_two_processes(make, 200, lambda: done.append("meanwhile"))
+    assert died.exists(), "the worker died"
+    assert made == [index * index for index in range(200)]
+    assert done == ["meanwhile"], "once, whatever became of the worker"
+
+
+def test_without_a_worker_everything_is_made_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Refused:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def __enter__(self) -> Refused:
+            return self
+
+        def __exit__(self, *args: object) -> None:
+            pass
+
+        def submit(self, *args: object) -> None:
+            raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", Refused)
+    done: list[str] = []
+    made = in_two_processes(lambda index: index + 1, 50, lambda: done.append("meanwhile"))
+    assert made == list(range(1, 51))
+    assert done == ["meanwhile"]
