@@ -21,6 +21,7 @@ import gc
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -390,11 +391,16 @@ def _extract_many(jobs: list[tuple[str, str, Published]]) -> Iterator[Extraction
     which hand each back as the JSON the cache keeps (`cache.extraction_json`): cheaper to
     make and to pass than the objects pickled, and written to the cache as it is."""
     workers = min(cores(), 4)
-    if len(jobs) < POOL_THRESHOLD or workers < 2:
-        yield from (extract(*job) for job in jobs)
-        return
-    with ProcessPoolExecutor(workers, mp_context=worker_context()) as pool:
-        yield from pool.map(_extract_job, jobs, chunksize=16)
+    done = 0
+    if len(jobs) >= POOL_THRESHOLD and workers >= 2:
+        try:
+            with ProcessPoolExecutor(workers, mp_context=worker_context()) as pool:
+                for made in pool.map(_extract_job, jobs, chunksize=16):
+                    yield made
+                    done += 1
+        except (OSError, BrokenProcessPool):
+            pass  # no worker could start, or one died (short of memory, say): the rest is here
+    yield from (extract(*job) for job in jobs[done:])
 
 
 def _extract_job(job: tuple[str, str, Published]) -> str:

@@ -217,6 +217,34 @@ def test_the_worker_pool_gives_the_same_extractions_in_order(
     assert kept["pooled"] == kept["serial"], "the workers' JSON is the cache's, byte for byte"
 
 
+def _dying_extraction(job: object) -> str:
+    """An extraction job whose worker ends, as one the system killed would (found by name)."""
+    os._exit(1)
+
+
+class _RefusedPool:
+    """A process pool the system will not start."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+
+@pytest.mark.parametrize("trouble", ["a worker dies", "no worker starts"])
+def test_extractions_the_workers_leave_are_made_here(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, trouble: str
+) -> None:
+    root = _project(make_site)
+    briefings, _ = load_briefings(_config(root))
+    serial = extract_all(briefings, ExtractionCache())
+    monkeypatch.setattr(build_module, "POOL_THRESHOLD", 1)
+    monkeypatch.setattr(build_module, "cores", lambda: 2)
+    if trouble == "a worker dies":
+        monkeypatch.setattr(build_module, "_extract_job", _dying_extraction)
+    else:
+        monkeypatch.setattr(build_module, "ProcessPoolExecutor", _RefusedPool)
+    assert extract_all(briefings, ExtractionCache()) == serial
+
+
 def test_a_rebuild_rereads_an_edited_article(make_site: MakeSite) -> None:
     root = _project(make_site)
     builder = SiteBuilder(lambda: _config(root))
