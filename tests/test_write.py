@@ -244,6 +244,25 @@ def test_a_mirrored_build_gives_the_new_site_and_never_writes_into_the_old(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "held"]
 
 
+def test_a_mirror_that_fails_midway_still_gives_the_new_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(source: str, target: str) -> None:
+        _link_tree(source, target)
+        raise OSError(28, "No space left on device")  # after linking, before telling what
+
+    out = tmp_path / "_site"
+    write_site({"index.html": b"1", "a/index.html": b"a", "b/gone.html": b"g"}, out)
+    monkeypatch.setattr(write_module, "_link_tree", failing)
+    write_mirrored({"index.html": b"2", "c/index.html": b"c"}, out, kept=("a/index.html",))
+    assert file_tree(out) == {
+        "index.html": b"2",
+        "a/index.html": b"a",
+        "c/index.html": b"c",
+        MARKER: ANY,
+    }
+
+
 def test_a_mirrored_build_left_without_commit_changes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "_site"
     write_site({"index.html": b"good", "a/index.html": b"a"}, out)
