@@ -291,7 +291,9 @@ def _method_notes() -> list[str]:
         "summed by proportional set size so that pages a forked worker shares with its parent "
         "count once.",
         "Clean build: the tool's output folder (and briefgen's `.briefgen-cache/`, Pelican's "
-        "`cache/`, Hugo's `resources/`) deleted first. Warm rebuilds keep output and cache.",
+        "`cache/`, Hugo's `resources/`) deleted first. Warm rebuilds keep output and cache. "
+        "Every build starts once the disk has settled (`os.sync`), so that no tool's build is "
+        "slowed by writing back the files of the build before it, or the deletion of its output.",
         "Peers use minimal configs written by `bench/corpus.py` with their default themes "
         "(Pelican: defaults incl. feeds and tag/category/author pages; MkDocs: default theme "
         "and search index, a 10-page nav; Hugo: four minimal layouts, default taxonomies, RSS, "

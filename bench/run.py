@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import http.client
+import os
 import random
 import shlex
 import shutil
@@ -96,7 +97,12 @@ def _round(
 def _build(
     tool: Tool, project: Path, probe: Article, marker: str, timeout: float, label: str
 ) -> Sample:
-    """One timed build; a build that exits 0 without the probe's (updated) page failed too."""
+    """One timed build; a build that exits 0 without the probe's (updated) page failed too.
+
+    The disk is settled first (`os.sync`): the previous build's files, and the output deleted
+    for a clean build, would otherwise be written back while this build runs, slowing it by
+    however much the tool before it wrote or the deleted output weighed."""
+    os.sync()
     sample = _checked(
         run_measured(tool.command(tool.build), project, timeout), tool, project, probe, marker
     )
