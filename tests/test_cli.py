@@ -15,6 +15,7 @@ import yaml
 
 from briefgen import cli
 from briefgen.cli import main
+from briefgen.serve import preview
 
 MakeSite = Callable[[Mapping[str, str | bytes]], Path]
 ROOT = Path(__file__).resolve().parent.parent
@@ -195,7 +196,7 @@ def test_a_preview_turns_the_collector_on(
 ) -> None:
     root = make_site({})
     enabled: list[bool] = []
-    monkeypatch.setattr(cli, "serve", lambda *args, **kwargs: enabled.append(gc.isenabled()))
+    monkeypatch.setattr(preview, "serve", lambda *args, **kwargs: enabled.append(gc.isenabled()))
     gc.disable()
     try:
         assert main(["serve", "--config", str(root / "briefgen.yaml")]) == 0

@@ -33,8 +33,8 @@ from briefgen.config import load_config
 from briefgen.errors import BuildFailed, ConfigError, Problem
 from briefgen.model import SiteConfig
 from briefgen.render import FileSink
-from briefgen.serve import Notice, Preview, serve
 from briefgen.serve.live import LiveSite, Snapshot
+from briefgen.serve.preview import Notice, Preview, serve
 from briefgen.serve.server import HostPolicy, PreviewServer
 from briefgen.serve.watch import QUIET_SECONDS
 

@@ -1,8 +1,10 @@
-"""The live preview behind `briefgen serve`: see `briefgen.serve.preview`."""
+"""The live preview behind `briefgen serve`: see `briefgen.serve.preview`.
+
+The package itself holds only the preview's defaults, so that the command line can show them
+without importing the server.
+"""
 
 from __future__ import annotations
 
-from briefgen.serve.preview import Notice, Preview, serve
-from briefgen.serve.server import DEFAULT_HOST, DEFAULT_PORT
-
-__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "Notice", "Preview", "serve"]
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000

@@ -20,8 +20,9 @@ from typing import Literal
 from briefgen.build import SiteBuilder
 from briefgen.errors import Problem
 from briefgen.model import SiteConfig
+from briefgen.serve import DEFAULT_HOST, DEFAULT_PORT
 from briefgen.serve.live import LiveSite, Rebuild
-from briefgen.serve.server import DEFAULT_HOST, DEFAULT_PORT, PreviewServer, is_loopback
+from briefgen.serve.server import PreviewServer, is_loopback
 from briefgen.serve.watch import Debouncer, SourceWatcher, watch_targets
 
 Level = Literal["info", "warning", "error"]

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from briefgen.errors import ConfigError, Problem
+from briefgen.serve import DEFAULT_HOST, DEFAULT_PORT
 from briefgen.serve.live import LiveSite
 from briefgen.serve.pages import (
     EVENTS_PATH,
@@ -34,8 +35,6 @@ from briefgen.serve.pages import (
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
 
 #: How often an idle reload stream says it is alive; a write is how a server learns that a
 #: browser went away, so this also bounds how long a closed tab holds a thread.
