@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 import posixpath
 import re
+import tempfile
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from jinja2 import Environment
 
 from briefgen.assemble import assemble_site
 from briefgen.errors import BuildFailed, ConfigError
@@ -458,6 +460,56 @@ def test_adding_a_language_is_adding_one_file(tmp_path: Path) -> None:
     assert "Kernpunkte" in page
     assert "Akteure" in page
     assert "Timeline" in page
+
+
+@pytest.fixture
+def jinja_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The system's temporary folder, where Jinja keeps compiled templates, made a test's own."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_compiled_templates_are_kept_for_the_next_build(
+    tmp_path: Path, jinja_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = render_site(_site(tmp_path)).files
+
+    def compile_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a template was compiled again")
+
+    monkeypatch.setattr(Environment, "compile", compile_again)
+    assert render_site(_site(tmp_path)).files == first
+
+
+def test_a_template_edited_between_builds_is_compiled_again(
+    tmp_path: Path, jinja_folder: Path
+) -> None:
+    template = "themes/default/templates/briefing.html"
+    _write(tmp_path, template, "<h1>{{ briefing.title }}</h1>")
+    render_site(_site(tmp_path))
+    _write(tmp_path, template, "<h2>{{ briefing.title }}</h2>")  # the same size, too
+    assert _page(render_site(_site(tmp_path)).files, FR_PAGE).startswith("<h2>")
+
+
+def test_damaged_compiled_templates_are_compiled_again(tmp_path: Path, jinja_folder: Path) -> None:
+    first = render_site(_site(tmp_path)).files
+    kept = [path for path in jinja_folder.rglob("*") if path.is_file()]
+    assert kept, "compiled templates were kept"
+    for number, path in enumerate(kept):
+        path.write_bytes(path.read_bytes()[: number * 37 % 200])  # cut anywhere, even empty
+    assert render_site(_site(tmp_path)).files == first
+
+
+def test_a_build_without_a_folder_for_compiled_templates_compiles_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = render_site(_site(tmp_path)).files
+    not_a_folder = tmp_path / "not-a-folder"
+    not_a_folder.write_text("")
+    monkeypatch.setattr(tempfile, "tempdir", str(not_a_folder))
+    assert render_site(_site(tmp_path)).files == expected
 
 
 def test_an_unknown_theme_is_a_config_error_naming_briefgen_yaml(tmp_path: Path) -> None:
