@@ -66,11 +66,14 @@ def site_files(
     """The feeds, the sitemap of `page_paths` (the site's HTML pages) and `robots.txt`.
 
     Without a `base_url`, only `robots.txt`, and a warning that says what is missing and why.
-    A feed is made again only when the briefings it carries changed (see `memo`).
+    A feed is made again only when the briefings it carries changed, `robots.txt` when its
+    bytes do (see `memo`).
     """
     config = site.config
+    robots = robots_txt(config)
+    robots_file = memo(ROBOTS_PATH, robots, lambda: robots)
     if not config.base_url:
-        return {ROBOTS_PATH: robots_txt(config)}, [_no_base_url_warning(config)]
+        return {ROBOTS_PATH: robots_file}, [_no_base_url_warning(config)]
     files: dict[str, bytes | None] = {
         FEED_PATH: _feed(config, site.briefings, FEED_PATH, "index.html", config.title, memo)
     }
@@ -87,7 +90,7 @@ def site_files(
         (config, listed, tuple(lastmod.items())),
         lambda: sitemap_xml(config, listed, lastmod),
     )
-    files[ROBOTS_PATH] = robots_txt(config)
+    files[ROBOTS_PATH] = robots_file
     return files, []
 
 

@@ -235,7 +235,7 @@ class Renderer:
         translations: Translations,
         problems: list[Problem],
         sink: FileSink | None,
-        searching: Forked[tuple[list[str], SearchState]] | None,
+        searching: Forked[_Searched] | None,
     ) -> RenderedSite:
         """The rest of `render`, while `searching` (if any) makes the search index."""
         catalogue = Catalogue(translations)
@@ -259,17 +259,20 @@ class Renderer:
         out = _Output(sink)
 
         def other_files() -> None:
-            out.add_all(static_assets(theme).items())
-            out.add_all(actor_image_files(site).items())
+            out.add_all(self._as_they_are(static_assets(theme)))
+            out.add_all(self._as_they_are(actor_image_files(site)))
             out.add_all(json_exports(site, links, layout, self._file))
 
         def search_files() -> None:
             if searching is not None:
                 with contextlib.suppress(ForkedFailed):
-                    names, self._search_state = searching.result()
-                    out.names.extend(names)
+                    searched = searching.result()
+                    out.names.extend(searched.written)
+                    out.add_all((name, None) for name in searched.kept)
+                    self._records.update(searched.records)
+                    self._search_state = searched.state
                     return
-            out.add_all(self._search_files(site_documents(site, links)).items())
+            out.add_all(self._as_they_are(self._search_files(site_documents(site, links))))
 
         # Pages not remembered live on nowhere: their garbage can go as they are made.
         collecting = contextlib.nullcontext() if self._remembers else _page_garbage_collected()
@@ -296,13 +299,11 @@ class Renderer:
             self._search_state,
         )
 
-    def _search_ahead(
-        self, site: Site, sink: FileSink | None
-    ) -> Forked[tuple[list[str], SearchState]] | None:
+    def _search_ahead(self, site: Site, sink: FileSink | None) -> Forked[_Searched] | None:
         """The search index, made by a forked process while this one prepares and makes the
-        pages (when the render forks at all, `_forks`): it writes the index's files to `sink`
-        and hands back their names and the index's state. In the time the pages take to
-        prepare, the other core had nothing to do."""
+        pages (when the render forks at all, `_forks`): it writes the index's files whose bytes
+        changed to `sink` and hands back what it did (`_Searched`). In the time the pages take
+        to prepare, the other core had nothing to do."""
         documents = len(site.briefings) + len(site.actors) + len(site.tags)
         if sink is None or not self._forks(documents):
             return None
@@ -311,11 +312,23 @@ class Renderer:
         except OSError:  # no process or no temporary file to be had: made here instead
             return None
 
-    def _search_to(self, site: Site, sink: FileSink) -> tuple[list[str], SearchState]:
-        files = self._search_files(site_documents(site))
+    def _search_to(self, site: Site, sink: FileSink) -> _Searched:
+        written, kept = [], []
+        for name, data in self._as_they_are(self._search_files(site_documents(site))):
+            if data is None:
+                kept.append(name)
+            else:
+                sink(name, data)
+                written.append(name)
+        return _Searched(written, kept, dict(self._records), self._search_state)
+
+    def _as_they_are(self, files: Mapping[str, bytes]) -> Iterator[tuple[str, bytes | None]]:
+        """Each of `files` with its bytes, or None when the previous output holds these very
+        bytes (see `_file`): files made whole every time (the theme's assets, the search
+        index's shards) are written again only when they change, so a deploy that compares
+        files by time sends only what changed."""
         for name, data in files.items():
-            sink(name, data)
-        return list(files), self._search_state
+            yield name, self._file(name, data, functools.partial(_same, data))
 
     def _forks(self, items: int) -> bool:
         """Whether work on this many items is worth a forked process."""
@@ -569,6 +582,21 @@ class _Output:
 
 #: Below this many pages, a second process costs more (forking, sending pages back) than it saves.
 PARALLEL_PAGES = 200
+
+
+def _same(data: bytes) -> bytes:
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class _Searched:
+    """What the forked search process did (`Renderer._search_ahead`): the index's files it
+    wrote, those the previous output keeps as they are, the records of both, and the index."""
+
+    written: list[str]
+    kept: list[str]
+    records: dict[str, OutputRecord]
+    state: SearchState
 
 
 @dataclass(frozen=True, slots=True)

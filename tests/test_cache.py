@@ -294,6 +294,48 @@ def test_a_rebuild_after_an_edit_equals_a_clean_build(make_site: MakeSite) -> No
     assert 0 < report.unchanged < report.files
 
 
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_rebuild_after_an_edit_writes_only_the_files_whose_bytes_changed(
+    make_site: MakeSite, processes: int
+) -> None:
+    """The files made whole on every build (the theme's assets, `robots.txt`, the search
+    index's shards) stay the previous output's very files when their bytes are the same, as
+    pages whose inputs did not change do: a deploy that compares files by their times sends
+    only what changed. In two processes, the search index is made by a forked one."""
+    root = _project(make_site)
+    output = root / ("_site" if processes == 1 else "parallel")
+
+    def rebuild() -> None:
+        if processes == 1:
+            build(_config(root))
+            return
+        script = [sys.executable, "-c", PARALLEL_BUILD, str(root), "forked"]
+        subprocess.run(script, capture_output=True, check=True)
+
+    rebuild()
+    before, inodes = file_tree(output), _all_inodes(output)
+    (root / "content" / "vienna.yaml").write_text(
+        "title: Vienna talks\npublished: 2021-12-29\nlang: en\ntags: [osce]\n"
+    )
+    rebuild()
+    after, now = file_tree(output), _all_inodes(output)
+    made_whole = [
+        name
+        for name, data in after.items()
+        if before.get(name) == data
+        and (name == "robots.txt" or name.startswith(("static/", "search/")))
+    ]
+    assert "robots.txt" in made_whole
+    assert [name for name in made_whole if name.startswith("static/")]
+    assert [name for name in made_whole if name.startswith("search/")]
+    rewritten = [name for name in made_whole if now[name] != inodes[name]]
+    assert rewritten == [], "files written again with the very bytes they had"
+
+
+def _all_inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*")}
+
+
 def _clean_build(root: Path) -> Path:
     """The project built from scratch, without any cache, into a folder of its own."""
     built = build_in_memory(_config(root, "clean"))
