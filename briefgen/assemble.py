@@ -427,12 +427,20 @@ def _cast(
     on them compares fast."""
     identities = identify_actors(ordered, canonical)
     refs = [earlier.get(ref, ref) for ref in _actor_refs(identities, language)]
+    ref_of = _refs_of_briefings(ordered, identities, refs)
+    return _Cast(identities, refs, ref_of, _companions(ref_of.values()))
+
+
+def _refs_of_briefings(
+    ordered: Sequence[Briefing], identities: Sequence[Identity], refs: Sequence[ActorRef]
+) -> dict[str, tuple[ActorRef | None, ...]]:
+    """Each briefing's actors' pages, by slug: `refs[i]` for the occurrences of
+    `identities[i]`, None for an actor no identity holds."""
     ref_of: dict[str, list[ActorRef | None]] = {b.slug: [None] * len(b.actors) for b in ordered}
     for identity, ref in zip(identities, refs, strict=True):
         for occurrence in identity.occurrences:
             ref_of[occurrence.briefing.slug][occurrence.position] = ref
-    companions = _companions(ref_of.values())
-    return _Cast(identities, refs, {slug: tuple(r) for slug, r in ref_of.items()}, companions)
+    return {slug: tuple(found) for slug, found in ref_of.items()}
 
 
 def _cast_key(
@@ -493,16 +501,12 @@ def _taken(
         for index, indices in kept.identities
     ]
     refs = [ActorRef(slug, name, kind) for slug, name, kind in kept.refs]
-    ref_of: dict[str, list[ActorRef | None]] = {b.slug: [None] * len(b.actors) for b in ordered}
-    for identity, ref in zip(identities, refs, strict=True):
-        for occurrence in identity.occurrences:
-            ref_of[occurrence.briefing.slug][occurrence.position] = ref
     companions = {
         ref.slug: [Companion(refs[other], count) for other, count in pairs]
         for ref, pairs in zip(refs, kept.companions, strict=True)
         if pairs
     }
-    return _Cast(identities, refs, {slug: tuple(r) for slug, r in ref_of.items()}, companions)
+    return _Cast(identities, refs, _refs_of_briefings(ordered, identities, refs), companions)
 
 
 def _chronology(sources: tuple[list[PlacedEntry], ...]) -> _Chronology:

@@ -267,8 +267,8 @@ class Renderer:
             if searching is not None:
                 with contextlib.suppress(ForkedFailed):
                     searched = searching.result()
-                    out.names.extend(searched.written)
-                    out.add_all((name, None) for name in searched.kept)
+                    out.names.extend(searched.names)
+                    out.kept.extend(searched.kept)
                     self._records.update(searched.records)
                     self._search_state = searched.state
                     return
@@ -313,14 +313,9 @@ class Renderer:
             return None
 
     def _search_to(self, site: Site, sink: FileSink) -> _Searched:
-        written, kept = [], []
-        for name, data in self._as_they_are(self._search_files(site_documents(site))):
-            if data is None:
-                kept.append(name)
-            else:
-                sink(name, data)
-                written.append(name)
-        return _Searched(written, kept, dict(self._records), self._search_state)
+        out = _Output(sink)
+        out.add_all(self._as_they_are(self._search_files(site_documents(site))))
+        return _Searched(out.names, out.kept, dict(self._records), self._search_state)
 
     def _as_they_are(self, files: Mapping[str, bytes]) -> Iterator[tuple[str, bytes | None]]:
         """Each of `files` with its bytes, or None when the previous output holds these very
@@ -590,10 +585,11 @@ def _same(data: bytes) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class _Searched:
-    """What the forked search process did (`Renderer._search_ahead`): the index's files it
-    wrote, those the previous output keeps as they are, the records of both, and the index."""
+    """What the forked search process did (`Renderer._search_ahead`): the index's files (as
+    `_Output` lists them: all, and those the previous output keeps as they are), their records,
+    and the index."""
 
-    written: list[str]
+    names: list[str]
     kept: list[str]
     records: dict[str, OutputRecord]
     state: SearchState
