@@ -8,8 +8,10 @@ stderr with exit status 1; a traceback appears only with `--debug`.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import datetime
 import gc
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -45,10 +47,35 @@ def console() -> int:
     collector back on.
     """
     gc.disable()
+    large_blocks_given_back()
     try:
         return main()
     finally:
         gc.freeze()
+
+
+#: Blocks of memory at least this large are mapped on their own (see `large_blocks_given_back`).
+LARGE_BLOCK = 1 << 20
+#: glibc's `mallopt` parameter for that size.
+_M_MMAP_THRESHOLD = -3
+
+
+def large_blocks_given_back() -> None:
+    """Have the C library map each block of `LARGE_BLOCK` or more on its own, so that the
+    system gets it back as soon as it is freed.
+
+    By default glibc raises that threshold to the largest block freed so far (up to 32 MiB):
+    once a build has freed one large buffer (a digest of every input, 20 MB at 5,000
+    briefings), later ones come from the heap, and stay with the process when freed, stuck
+    behind smaller objects made meanwhile: 40 MiB more at the peak of a build of 5,000
+    briefings, in each of its processes. Other C libraries are left as they are.
+    """
+    try:
+        os.confstr("CS_GNU_LIBC_VERSION")
+        mallopt = ctypes.CDLL(None).mallopt
+    except (ValueError, OSError, AttributeError):
+        return
+    mallopt(_M_MMAP_THRESHOLD, LARGE_BLOCK)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

