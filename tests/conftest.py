@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -30,6 +31,19 @@ CHROMIUM_ARGS = [
 
 #: The smallest valid `briefgen.yaml`; `make_site` writes it unless the files bring their own.
 MINIMAL_CONFIG = "title: Test briefings\n"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def own_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The suite's own temporary folder, for this process and the commands it starts, removed
+    with pytest's: builds keep their compiled templates in the system's
+    (`render.CompiledTemplates`), and each run of the suite, with its test sites' own
+    templates, left some fifty there."""
+    folder = str(tmp_path_factory.mktemp("tmp"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TMPDIR", folder)
+        patch.setattr(tempfile, "tempdir", folder)
+        yield
 
 
 @pytest.fixture(autouse=True, scope="module")
