@@ -114,8 +114,8 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
     previous = read_previous_build(cache_dir, config.output)
     memo = read_load_memo(cache_dir, config)
     inputs = load_inputs(config, drafts=drafts, memo=memo)
+    digest = inputs_digest(config, inputs, memo)
     write_load_memo(cache_dir, config, memo)
-    digest = inputs_digest(config, inputs)
     if digest is not None and previous.inputs == digest and previous.is_intact(config.output):
         return _unchanged_report(config, inputs, previous, started)
     cache = ExtractionCache(cache_dir)
@@ -195,15 +195,24 @@ def load_inputs(
     return Inputs(tuple(briefings), tuple(canonical_actors), tuple(problems))
 
 
-def inputs_digest(config: SiteConfig, inputs: Inputs) -> str | None:
+def inputs_digest(config: SiteConfig, inputs: Inputs, memo: LoadMemo | None = None) -> str | None:
     """A digest of everything the site is made from: the config, the briefings as loaded (their
     text, language and date are all their extraction depends on, with the extractor's code),
     the actors of `actors.yaml` and their pictures, the theme, briefgen's code and libraries.
     Two builds with the same digest write the same site.
+
+    Each briefing stands in it as its own digest, which `memo` keeps with its file from one
+    build to the next (`LoadMemo.digest`).
     """
     theme = find_theme(config)
     pictures = [actor.image.read_bytes() for actor in inputs.canonical_actors if actor.image]
     code = code_fingerprint(Path(__file__).parent).encode()
+    digester = Digester(code, shared=[Briefing])
+    if memo is not None:
+        whole = Digester(b"")
+        for briefing in inputs.briefings:
+            if (digest := memo.digest(briefing, whole)) is not None:
+                digester.vouch(briefing, digest)
     everything = (
         config,
         inputs.briefings,
@@ -211,7 +220,7 @@ def inputs_digest(config: SiteConfig, inputs: Inputs) -> str | None:
         pictures,
         theme_fingerprint(theme),
     )
-    return Digester(code)(everything)
+    return digester(everything)
 
 
 def _unchanged_report(

@@ -37,7 +37,7 @@ from briefgen.errors import Problem
 from briefgen.extract.langdata import base_language
 from briefgen.fingerprint import Digester, OutputRecord, code_fingerprint
 from briefgen.kept import Kept
-from briefgen.load import LoadedFile, LoadMemo, Stamp
+from briefgen.load import LoadedFile, LoadMemo, Settled, Stamp
 from briefgen.model import (
     ACTOR_KINDS,
     DATE_KINDS,
@@ -525,8 +525,8 @@ def write_load_memo(folder: Path, config: SiteConfig, memo: LoadMemo) -> None:
     if memo.adopted and not _worth_rewriting(memo.changes, len(settled)):
         return
     files = {
-        str(path): [[list(s) if s else None for s in stamps], _loaded_to_json(loaded)]
-        for path, (stamps, loaded) in settled.items()
+        str(path): [[list(s) if s else None for s in stamps], _loaded_to_json(loaded), digest]
+        for path, (stamps, loaded, digest) in settled.items()
     }
     _write_json(folder / LOADED, {"config": _config_key(config), "files": files})
 
@@ -536,9 +536,10 @@ def _config_key(config: SiteConfig) -> str:
     return Digester(code_fingerprint(Path(__file__).parent).encode())(config) or ""
 
 
-def _settled_from_json(data: Any) -> tuple[tuple[Stamp, Stamp], LoadedFile]:
-    (content, article), loaded = data
-    return (_stamp_from_json(content), _stamp_from_json(article)), _loaded_from_json(loaded)
+def _settled_from_json(data: Any) -> Settled:
+    (content, article), loaded, digest = data
+    stamps = _stamp_from_json(content), _stamp_from_json(article)
+    return stamps, _loaded_from_json(loaded), None if digest is None else _text(digest)
 
 
 def _stamp_from_json(data: Any) -> Stamp:

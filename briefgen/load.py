@@ -22,7 +22,7 @@ import os
 import re
 import time
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,11 +124,25 @@ class LoadMemo:
         if loaded.briefing is None:
             self._entries.pop(path, None)
             return loaded
+        digest = None
         if entry is not None and entry.loaded == loaded:
-            loaded = entry.loaded
+            loaded, digest = entry.loaded, entry.digest
         stamps = _stamps(path, loaded)
-        self._entries[path] = _Remembered(loaded, stamps, _settled(stamps, started))
+        self._entries[path] = _Remembered(loaded, stamps, _settled(stamps, started), digest)
         return loaded
+
+    def digest(self, briefing: Briefing, make: Callable[[Briefing], str | None]) -> str | None:
+        """A digest of `briefing` as `make` gives it, remembered with its file when it is the
+        briefing this memo loaded from there: a rebuild's digest of all its inputs then hashes
+        only the files that changed (`build.inputs_digest`), where pickling every article took
+        80 ms at 5,000 briefings."""
+        entry = self._entries.get(briefing.content_path)
+        if entry is None or entry.loaded.briefing is not briefing:
+            return make(briefing)
+        if entry.digest is None:
+            entry = dataclasses.replace(entry, digest=make(briefing))
+            self._entries[briefing.content_path] = entry
+        return entry.digest
 
     def retain(self, paths: list[Path]) -> None:
         """Forget files that are gone."""
@@ -136,23 +150,23 @@ class LoadMemo:
             del self._entries[path]
             self.changes += 1
 
-    def settled(self) -> dict[Path, tuple[tuple[Stamp, Stamp], LoadedFile]]:
-        """The files whose stamps vouch for what was loaded from them, with those stamps and
-        what was loaded: what a later process may trust (`adopt`)."""
+    def settled(self) -> dict[Path, Settled]:
+        """The files whose stamps vouch for what was loaded from them, with those stamps, what
+        was loaded and its digest if one was asked for: what a later process may trust
+        (`adopt`)."""
         return {
-            path: (entry.stamps, entry.loaded)
+            path: (entry.stamps, entry.loaded, entry.digest)
             for path, entry in self._entries.items()
             if entry.settled
         }
 
-    def adopt(
-        self, config: SiteConfig, settled: Mapping[Path, tuple[tuple[Stamp, Stamp], LoadedFile]]
-    ) -> None:
+    def adopt(self, config: SiteConfig, settled: Mapping[Path, Settled]) -> None:
         """Trust what an earlier process loaded with this config (`settled`), as if loaded here:
         each file is still read again as soon as its stamps moved."""
         self._config = config
         self._entries = {
-            path: _Remembered(loaded, stamps, True) for path, (stamps, loaded) in settled.items()
+            path: _Remembered(loaded, stamps, True, digest)
+            for path, (stamps, loaded, digest) in settled.items()
         }
         self.adopted, self.changes = True, 0
 
@@ -166,14 +180,20 @@ SETTLED_NS = 3_000_000_000
 Stamp = tuple[int, int, int, int, int] | None
 
 
+#: A file a later process may trust: its stamps and its article's, what was loaded from them,
+#: and the briefing's digest (`LoadMemo.digest`), if any.
+Settled = tuple[tuple[Stamp, Stamp], LoadedFile, str | None]
+
+
 @dataclass(frozen=True, slots=True)
 class _Remembered:
-    """A loaded content file, the stamps of it and its article, and whether they were settled
-    (untouched for `SETTLED_NS`) when read."""
+    """A loaded content file, the stamps of it and its article, whether they were settled
+    (untouched for `SETTLED_NS`) when read, and the briefing's digest once asked for."""
 
     loaded: LoadedFile
     stamps: tuple[Stamp, Stamp]
     settled: bool
+    digest: str | None = None
 
 
 def _stamps(path: Path, loaded: LoadedFile) -> tuple[Stamp, Stamp]:

@@ -39,7 +39,7 @@ from briefgen.errors import BuildFailed
 from briefgen.extract import extract
 from briefgen.fingerprint import Digester
 from briefgen.load import load_briefings
-from briefgen.model import SiteConfig
+from briefgen.model import Briefing, SiteConfig
 
 MakeSite = Callable[[Mapping[str, str | bytes]], Path]
 
@@ -684,6 +684,28 @@ def test_what_a_build_loaded_is_trusted_by_the_next_process(
     (root / "seeds" / "otan.txt").write_text("La Russie et l'OTAN se parlent.\n")
     load_briefings(config, memo=read_load_memo(root / CACHE_DIR, config))
     assert parsed == [root / "content" / "otan.yaml"], "only the briefing whose article moved"
+
+
+def test_a_rebuild_hashes_only_the_briefings_whose_files_changed(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _settled_project(make_site, monkeypatch)
+    build(_config(root))
+    hashed: list[str] = []
+    real = Digester.__call__
+
+    def spying(self: Digester, value: object) -> str | None:
+        if isinstance(value, Briefing):
+            hashed.append(value.slug)
+        return real(self, value)
+
+    monkeypatch.setattr(Digester, "__call__", spying)
+    build(_config(root))
+    assert hashed == [], "nothing changed: every briefing's digest kept with its file"
+    (root / "seeds" / "otan.txt").write_text("La Russie et l'OTAN se parlent.\n")
+    report = build(_config(root))
+    assert hashed == ["otan"] and report.unchanged < report.files
+    assert file_tree(root / "_site") == file_tree(_clean_build(root))
 
 
 def test_a_kept_load_is_not_trusted_with_another_config(
