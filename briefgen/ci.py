@@ -8,8 +8,12 @@ lives under `https://<user>.github.io/<repo>/` or on a custom domain.
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
+import shlex
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from briefgen import __version__
 from briefgen.cache import CACHE_DIR, LOADED, OUTPUT_RECORDS, SPARE_SITE
@@ -87,7 +91,8 @@ def write_pages_workflow(
     `output` is the site's output directory (relative to `root`, or absolute inside it);
     `branch` the branch whose pushes deploy, by default the one checked out (else `main`).
     briefgen is installed from the project's `requirements.txt` when it has one (pin it there),
-    else as the version writing the workflow. An existing workflow is never overwritten.
+    else as the briefgen writing the workflow was (`_requirement`). An existing workflow is
+    never overwritten.
     """
     workflow = _WORKFLOW.format(
         branch=json.dumps(branch or current_branch(root) or "main"),
@@ -124,7 +129,53 @@ def _cache_paths() -> str:
 def _install_command(root: Path) -> str:
     if (root / "requirements.txt").is_file():
         return "pip install -r requirements.txt"
-    return f"pip install briefgen=={__version__}"
+    return "pip install " + shlex.quote(_requirement(root, installed_from()))
+
+
+def installed_from() -> dict[str, Any] | None:
+    """Where this briefgen was installed from, as pip recorded it (`direct_url.json`, PEP 610):
+    None when from a package index; `{}` when it is no installed package at all."""
+    try:
+        recorded = importlib.metadata.distribution("briefgen").read_text("direct_url.json")
+    except importlib.metadata.PackageNotFoundError:
+        return {}
+    if recorded is None:
+        return None
+    try:
+        origin = json.loads(recorded)
+    except ValueError:
+        return {}
+    return origin if isinstance(origin, dict) else {}
+
+
+def _requirement(root: Path, origin: dict[str, Any] | None) -> str:
+    """What GitHub's runner is to install for the workflow to build with this very briefgen:
+    this version from the package index it came from, the commit of the repository or the
+    archive it was installed from, or the checkout itself when the project is briefgen's own
+    source (this repository's example site). A briefgen installed from a folder of this
+    machine is out of the runner's reach: the project must say what to install."""
+    if origin is None:
+        return f"briefgen=={__version__}"
+    url = str(origin.get("url", ""))
+    vcs = origin.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") and vcs.get("commit_id"):
+        return f"briefgen @ {vcs['vcs']}+{url}@{vcs['commit_id']}"
+    if url.startswith(("https://", "http://")):
+        return f"briefgen @ {url}"
+    folder = Path(unquote(urlsplit(url).path)) if url.startswith("file://") else None
+    if folder is not None and folder.resolve() == root.resolve():
+        return "."
+    where = str(folder) if folder is not None else "a source tree"
+    raise PublishError(
+        [
+            Problem(
+                root / "requirements.txt",
+                f"briefgen was installed from {where}, which GitHub's runner cannot reach",
+                hint="write there what the runner should install, such as "
+                f"`briefgen=={__version__}` or `briefgen @ git+https://…`, and run this again",
+            )
+        ]
+    )
 
 
 def _relative_output(root: Path, output: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -9,9 +10,18 @@ from typing import Any
 import pytest
 import yaml
 
-from briefgen import __version__
+from briefgen import __version__, ci
 from briefgen.ci import write_pages_workflow
 from briefgen.errors import BriefgenError
+
+#: The real `ci.installed_from`, which every test but one replaces.
+INSTALLED_FROM = ci.installed_from
+
+
+@pytest.fixture(autouse=True)
+def from_the_package_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """briefgen as a user installs it: from PyPI (the suite's own is installed from a folder)."""
+    monkeypatch.setattr(ci, "installed_from", lambda: None)
 
 
 def steps_of(workflow: dict[Any, Any], job: str) -> list[dict[Any, Any]]:
@@ -93,6 +103,78 @@ def test_the_projects_requirements_install_briefgen_when_present(tmp_path: Path)
 
     runs = [s["run"] for s in steps_of(load(written), "build") if "run" in s]
     assert "pip install -r requirements.txt" in runs
+
+
+def _installs(root: Path) -> list[str]:
+    """What the workflow's install step hands pip, as the runner's shell splits it."""
+    (step,) = [
+        s for s in steps_of(load(root / ci.WORKFLOW_PATH), "build") if "pip" in s.get("run", "")
+    ]
+    return shlex.split(step["run"])[2:]
+
+
+SHA = "4f1c2d9e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e"
+
+
+def test_a_briefgen_installed_from_git_is_installed_from_the_same_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    origin = {
+        "url": "https://github.com/desk/briefgen",
+        "vcs_info": {"vcs": "git", "commit_id": SHA},
+    }
+    monkeypatch.setattr(ci, "installed_from", lambda: origin)
+    write_pages_workflow(tmp_path, branch="main")
+    assert _installs(tmp_path) == [f"briefgen @ git+https://github.com/desk/briefgen@{SHA}"]
+
+
+def test_a_briefgen_installed_from_an_archive_url_is_installed_from_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = "https://example.org/dist/briefgen-0.1.0-py3-none-any.whl"
+    monkeypatch.setattr(ci, "installed_from", lambda: {"url": url, "archive_info": {}})
+    write_pages_workflow(tmp_path, branch="main")
+    assert _installs(tmp_path) == [f"briefgen @ {url}"]
+
+
+def test_the_example_site_of_briefgens_own_source_installs_the_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    origin = {"url": tmp_path.as_uri(), "dir_info": {"editable": True}}
+    monkeypatch.setattr(ci, "installed_from", lambda: origin)
+    write_pages_workflow(tmp_path, branch="main")
+    assert _installs(tmp_path) == ["."]
+
+
+@pytest.mark.parametrize(
+    ("origin", "shown"),
+    [
+        ({"url": "file:///home/analyst/briefgen", "dir_info": {}}, "/home/analyst/briefgen"),
+        ({}, "a source tree"),
+    ],
+)
+def test_a_briefgen_out_of_the_runners_reach_asks_for_requirements(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, origin: dict[str, object], shown: str
+) -> None:
+    monkeypatch.setattr(ci, "installed_from", lambda: origin)
+    with pytest.raises(BriefgenError) as raised:
+        write_pages_workflow(tmp_path, branch="main")
+    (problem,) = raised.value.problems
+    assert problem.path == tmp_path / "requirements.txt"
+    assert (
+        problem.message
+        == f"briefgen was installed from {shown}, which GitHub's runner cannot reach"
+    )
+    assert not (tmp_path / ".github").exists(), "no workflow that would fail on GitHub"
+    (tmp_path / "requirements.txt").write_text(f"briefgen=={__version__}\n")
+    write_pages_workflow(tmp_path, branch="main")
+    assert _installs(tmp_path) == ["-r", "requirements.txt"]
+
+
+def test_where_the_running_briefgen_was_installed_from_is_read_from_pip() -> None:
+    origin = INSTALLED_FROM()  # the README's test command installs the checkout, editable
+    assert origin is not None and origin["dir_info"] == {"editable": True}
+    assert str(origin["url"]).startswith("file:///")
 
 
 def test_deploys_from_the_checked_out_branch_by_default(tmp_path: Path) -> None:
