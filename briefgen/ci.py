@@ -133,12 +133,21 @@ def _install_command(root: Path) -> str:
 
 
 def installed_from() -> dict[str, Any] | None:
-    """Where this briefgen was installed from, as pip recorded it (`direct_url.json`, PEP 610):
-    None when from a package index; `{}` when it is no installed package at all."""
-    try:
-        recorded = importlib.metadata.distribution("briefgen").read_text("direct_url.json")
-    except importlib.metadata.PackageNotFoundError:
+    """Where this briefgen was installed from, as its installer recorded it (`direct_url.json`,
+    PEP 610): None when from a package index; `{}` when it is no installed package at all.
+
+    Only an installed distribution counts (one with an `INSTALLER` record): run from its source
+    folder, Python also finds the `briefgen.egg-info` that building it left there, which says
+    nothing of where it was installed from.
+    """
+    installed = [
+        found
+        for found in importlib.metadata.distributions(name="briefgen")
+        if found.read_text("INSTALLER") is not None
+    ]
+    if not installed:
         return {}
+    recorded = installed[0].read_text("direct_url.json")
     if recorded is None:
         return None
     try:

@@ -239,7 +239,10 @@ def _init_ci(args: argparse.Namespace) -> int:
 
     path = args.config if args.config is not None else find_config(Path.cwd())
     config, _ = load_config(path)
-    written = write_pages_workflow(config.root, output=config.output)
+    try:
+        written = write_pages_workflow(config.root, output=config.output)
+    except BriefgenError as failure:  # its files named as users type them, from the project
+        raise BriefgenError(p.relative_to(config.root) for p in failure.problems) from None
     print(f"Wrote {written.relative_to(config.root)}; in the repository's Settings → Pages, "
           "choose GitHub Actions as the source")
     return EXIT_OK

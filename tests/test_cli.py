@@ -144,6 +144,13 @@ def test_publish_of_a_broken_site_pushes_nothing(
 def test_init_ci_writes_the_workflow_once(
     git_project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # The suite's briefgen is installed from a folder, out of GitHub's reach: the project says
+    # what its runner installs.
+    assert main(["init-ci", "github"]) == 1
+    (problem,) = capsys.readouterr().err.splitlines()
+    assert problem.startswith("requirements.txt: briefgen was installed from ")
+    assert not (git_project / ".github").exists()
+    (git_project / "requirements.txt").write_text("briefgen\n")
     assert main(["init-ci", "github"]) == 0
     workflow = git_project / ".github" / "workflows" / "pages.yml"
     assert "actions/deploy-pages" in workflow.read_text()
