@@ -166,15 +166,15 @@ def _requirement(root: Path, origin: dict[str, Any] | None) -> str:
     if origin is None:
         return f"briefgen=={__version__}"
     url = str(origin.get("url", ""))
-    vcs = origin.get("vcs_info")
-    if isinstance(vcs, dict) and vcs.get("vcs") and vcs.get("commit_id"):
-        return f"briefgen @ {vcs['vcs']}+{url}@{vcs['commit_id']}"
-    if url.startswith(("https://", "http://")):
+    if url.startswith(("https://", "http://")):  # what the runner can fetch without a key
+        vcs = origin.get("vcs_info")
+        if isinstance(vcs, dict) and vcs.get("vcs") and vcs.get("commit_id"):
+            return f"briefgen @ {vcs['vcs']}+{url}@{vcs['commit_id']}"
         return f"briefgen @ {url}"
     folder = Path(unquote(urlsplit(url).path)) if url.startswith("file://") else None
     if folder is not None and folder.resolve() == root.resolve():
         return "."
-    where = str(folder) if folder is not None else "a source tree"
+    where = str(folder) if folder is not None else url or "a source tree"
     raise PublishError(
         [
             Problem(

@@ -150,6 +150,17 @@ def test_the_example_site_of_briefgens_own_source_installs_the_checkout(
     ("origin", "shown"),
     [
         ({"url": "file:///home/analyst/briefgen", "dir_info": {}}, "/home/analyst/briefgen"),
+        (
+            {"url": "file:///srv/git/briefgen", "vcs_info": {"vcs": "git", "commit_id": SHA}},
+            "/srv/git/briefgen",
+        ),
+        (
+            {
+                "url": "ssh://git@github.com/desk/briefgen",
+                "vcs_info": {"vcs": "git", "commit_id": SHA},
+            },
+            "ssh://git@github.com/desk/briefgen",
+        ),
         ({}, "a source tree"),
     ],
 )
