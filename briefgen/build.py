@@ -195,7 +195,7 @@ def load_inputs(
     return Inputs(tuple(briefings), tuple(canonical_actors), tuple(problems))
 
 
-def inputs_digest(config: SiteConfig, inputs: Inputs, memo: LoadMemo | None = None) -> str | None:
+def inputs_digest(config: SiteConfig, inputs: Inputs, memo: LoadMemo) -> str | None:
     """A digest of everything the site is made from: the config, the briefings as loaded (their
     text, language and date are all their extraction depends on, with the extractor's code),
     the actors of `actors.yaml` and their pictures, the theme, briefgen's code and libraries.
@@ -207,12 +207,10 @@ def inputs_digest(config: SiteConfig, inputs: Inputs, memo: LoadMemo | None = No
     theme = find_theme(config)
     pictures = [actor.image.read_bytes() for actor in inputs.canonical_actors if actor.image]
     code = code_fingerprint(Path(__file__).parent).encode()
-    digester = Digester(code, shared=[Briefing])
-    if memo is not None:
-        whole = Digester(b"")
-        for briefing in inputs.briefings:
-            if (digest := memo.digest(briefing, whole)) is not None:
-                digester.vouch(briefing, digest)
+    digester, whole = Digester(code, shared=[Briefing]), Digester(b"")
+    for briefing in inputs.briefings:
+        if (digest := memo.digest(briefing, whole)) is not None:
+            digester.vouch(briefing, digest)
     everything = (
         config,
         inputs.briefings,

@@ -70,12 +70,16 @@ def large_blocks_given_back() -> None:
     behind smaller objects made meanwhile: 40 MiB more at the peak of a build of 5,000
     briefings, in each of its processes. Other C libraries are left as they are.
     """
+    if on_glibc():
+        ctypes.CDLL(None).mallopt(_M_MMAP_THRESHOLD, LARGE_BLOCK)
+
+
+def on_glibc() -> bool:
+    """Whether this process runs on glibc, whose allocator `large_blocks_given_back` tunes."""
     try:
-        os.confstr("CS_GNU_LIBC_VERSION")
-        mallopt = ctypes.CDLL(None).mallopt
-    except (ValueError, OSError, AttributeError):
-        return
-    mallopt(_M_MMAP_THRESHOLD, LARGE_BLOCK)
+        return bool(os.confstr("CS_GNU_LIBC_VERSION"))
+    except (ValueError, OSError):
+        return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:

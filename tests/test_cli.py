@@ -218,14 +218,7 @@ print(before - resident())
 """
 
 
-def _glibc() -> bool:
-    try:
-        return bool(os.confstr("CS_GNU_LIBC_VERSION"))
-    except (ValueError, OSError):
-        return False
-
-
-@pytest.mark.skipif(not _glibc(), reason="the C library's allocator is glibc's only on glibc")
+@pytest.mark.skipif(not cli.on_glibc(), reason="the C library's allocator is glibc's only on glibc")
 def test_a_large_block_freed_during_a_build_goes_back_to_the_system() -> None:
     def given_back(how: str) -> int:
         run = subprocess.run(
