@@ -25,7 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefgen.assemble import Assembler, Reading, read_briefing
+from briefgen.assemble import Assembler, Naming, Reading, read_briefing
 from briefgen.cache import (
     CACHE_DIR,
     SPARE_SITE,
@@ -50,11 +50,20 @@ from briefgen.model import Briefing, CanonicalActor, Extraction, Published, Site
 from briefgen.render import FileSink, Renderer
 from briefgen.search import SearchState
 from briefgen.theme import find_theme, theme_fingerprint
-from briefgen.workers import can_fork, cores, in_two_processes, worker_context
+from briefgen.workers import (
+    can_fork,
+    cores,
+    in_two_processes,
+    pickled_as_fields,
+    worker_context,
+)
 from briefgen.write import StagedSite
 
 #: Below this many cache misses a process pool costs more (start-up, imports) than it saves.
 POOL_THRESHOLD = 150
+
+#: The digest of a briefing as loaded, which the load memo keeps with its file (`LoadMemo.digest`).
+_AS_LOADED = Digester(b"")
 
 #: `progress(done, total)` while extracting; the CLI draws a progress line from it.
 Progress = Callable[[int, int], None]
@@ -119,6 +128,7 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
     if digest is not None and previous.inputs == digest and previous.is_intact(config.output):
         return _unchanged_report(config, inputs, previous, started)
     cache = ExtractionCache(cache_dir)
+    sources = briefing_sources(inputs.briefings, cache, memo)
     search = SearchCache(cache_dir)
     # With no spare, a mirror of the output is worth making when most of it is to stay.
     mirror = bool(previous.records)
@@ -128,7 +138,7 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
             inputs,
             started=started,
             cache=cache,
-            readings=ReadingCache(cache_dir),
+            readings=(ReadingCache(cache_dir), sources),
             casts=CastCache(cache_dir),
             renderer=Renderer(previous=previous.records, parallel=True, search=search.read()),
             progress=progress,
@@ -207,9 +217,9 @@ def inputs_digest(config: SiteConfig, inputs: Inputs, memo: LoadMemo) -> str | N
     theme = find_theme(config)
     pictures = [actor.image.read_bytes() for actor in inputs.canonical_actors if actor.image]
     code = code_fingerprint(Path(__file__).parent).encode()
-    digester, whole = Digester(code, shared=[Briefing]), Digester(b"")
+    digester = Digester(code, shared=[Briefing])
     for briefing in inputs.briefings:
-        if (digest := memo.digest(briefing, whole)) is not None:
+        if (digest := memo.digest(briefing, _AS_LOADED)) is not None:
             digester.vouch(briefing, digest)
     everything = (
         config,
@@ -242,7 +252,7 @@ def _build_site(
     *,
     started: float,
     cache: ExtractionCache | None = None,
-    readings: ReadingCache | None = None,
+    readings: tuple[ReadingCache, Mapping[str, str]] | None = None,
     casts: CastCache | None = None,
     assembler: Assembler | None = None,
     renderer: Renderer | None = None,
@@ -253,10 +263,10 @@ def _build_site(
 ) -> BuiltSite:
     """Every stage after `load` but `write`; with a `sink`, the files go there as made.
 
-    With `readings` (a build's, from one process to the next), each briefing's reading is
-    kept under a digest of what it is made from, and the renderer digests that instead of the
-    merged briefing; with `casts`, who is who is kept too. A preview keeps all of it in memory
-    instead, under the briefings' identity.
+    With `readings` (a build's, from one process to the next, and the `briefing_sources`),
+    each briefing's reading is kept under a digest of what it is made from, and the renderer
+    digests that instead of the merged briefing; with `casts`, who is who is kept too. A
+    preview keeps all of it in memory instead, under the briefings' identity.
     """
     briefings = inputs.briefings
     cache = cache or ExtractionCache()
@@ -268,14 +278,14 @@ def _build_site(
         renderer.render_early(config, assembled, first, early)
     # Kept on disk now: a build that fails later (on a theme's error, say) keeps them.
     cache.save()
-    sources = briefing_sources(briefings, cache) if readings is not None else {}
-    known = readings.read(sources) if readings is not None else None
+    reading_cache, sources = readings if readings is not None else (None, {})
+    known = reading_cache.read(sources) if reading_cache is not None else None
     if known is not None:
         known.update(_readings_of_the_rest(assembled, known))
     kept_cast = casts.read() if casts is not None else None
     site = assembler.assemble(config, assembled, inputs.canonical_actors, known, kept_cast)
-    if readings is not None:
-        readings.write(sources, assembler.readings)
+    if reading_cache is not None:
+        reading_cache.write(sources, assembler.readings)
     if casts is not None:
         casts.write(assembler.cast_record())
     rendered = renderer.render(site, sink, sources)
@@ -300,13 +310,17 @@ def _build_site(
     )
 
 
-def briefing_sources(briefings: Iterable[Briefing], cache: ExtractionCache) -> dict[str, str]:
+def briefing_sources(
+    briefings: Iterable[Briefing], cache: ExtractionCache, memo: LoadMemo
+) -> dict[str, str]:
     """For each briefing (by slug), a digest of what its merged form is made from, salted with
-    briefgen's code: the briefing as loaded, and its extraction's key."""
+    briefgen's code: the briefing as loaded (its digest that `memo` keeps, which
+    `inputs_digest` asked for), and its extraction's key."""
     digest = Digester(code_fingerprint(Path(__file__).parent).encode())
     sources = {}
     for briefing in briefings:
-        source = digest((briefing, cache.key_of(briefing)))
+        loaded = memo.digest(briefing, _AS_LOADED)
+        source = digest((loaded, cache.key_of(briefing))) if loaded is not None else None
         if source is not None:
             sources[briefing.slug] = source
     return sources
@@ -425,6 +439,10 @@ def _readings_of_the_rest(
         return {}
     made = in_two_processes(lambda index: read_briefing(rest[index]), len(rest), lambda: None)
     return {briefing.slug: reading for briefing, reading in zip(rest, made, strict=True)}
+
+
+# What the forked worker of `_readings_of_the_rest` hands back.
+pickled_as_fields(Reading, Naming)
 
 
 def _language_warnings(briefings: Sequence[Briefing]) -> list[Problem]:

@@ -91,7 +91,14 @@ from briefgen.theme import (
     static_assets,
     theme_fingerprint,
 )
-from briefgen.workers import Forked, ForkedFailed, can_fork, cores, in_two_processes
+from briefgen.workers import (
+    Forked,
+    ForkedFailed,
+    can_fork,
+    cores,
+    in_two_processes,
+    pickled_as_fields,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -609,6 +616,10 @@ class PageOutcome:
     rendered: bool = False
     kept: bool = False
     error: Problem | None = None
+
+
+# What a forked worker hands back for each page (`in_two_processes`).
+pickled_as_fields(PageOutcome, OutputRecord, Problem)
 
 
 def _digester(theme_key: bytes, config: SiteConfig) -> Digester:

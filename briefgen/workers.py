@@ -9,6 +9,7 @@ child). The preview server runs threads, so it gets workers started from a clean
 from __future__ import annotations
 
 import contextlib
+import copyreg
 import functools
 import os
 import pickle
@@ -22,6 +23,8 @@ from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.context import BaseContext
 from multiprocessing.sharedctypes import Synchronized
 from typing import IO, Any, Generic, NoReturn, TypeVar
+
+from briefgen.fingerprint import field_values
 
 
 def cores() -> int:
@@ -38,6 +41,25 @@ def worker_context() -> BaseContext:
     """Forked workers where that is safe, else workers from a fork server (a clean process
     that imports briefgen once and forks the workers from there)."""
     return get_context("fork" if can_fork() else "forkserver")
+
+
+def pickled_as_fields(*classes: type) -> None:
+    """Have each of `classes` (dataclasses, whose instances go from one process to another)
+    pickled as its class and the tuple of its fields, made again through its constructor.
+
+    A dataclass with slots is otherwise pickled through its `__getstate__`, which calls
+    `dataclasses.fields` for every instance: handing back the outcomes of 7,500 pages cost a
+    worker 53 ms, against 13 ms so. Digests (`fingerprint.Digester`) pickle with their own
+    reductions, and are not affected.
+    """
+    for cls in classes:
+        copyreg.pickle(cls, functools.partial(_by_fields, cls, field_values(cls)))
+
+
+def _by_fields(
+    cls: type, fields: Callable[[Any], tuple[object, ...]], value: object
+) -> tuple[type, tuple[object, ...]]:
+    return cls, fields(value)
 
 
 R = TypeVar("R")

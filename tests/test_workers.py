@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copyreg
+import dataclasses
 import os
 import time
 from pathlib import Path
@@ -9,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from briefgen import workers
-from briefgen.workers import Forked, ForkedFailed, can_fork, in_two_processes
+from briefgen.workers import Forked, ForkedFailed, can_fork, in_two_processes, pickled_as_fields
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="forks only with one thread")
 
@@ -83,3 +85,18 @@ def test_without_a_worker_everything_is_made_here(monkeypatch: pytest.MonkeyPatc
     made = in_two_processes(lambda index: index + 1, 50, lambda: done.append("meanwhile"))
     assert made == list(range(1, 51))
     assert done == ["meanwhile"]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Record:
+    name: str
+    count: int = 0
+    notes: tuple[str, ...] = ()
+
+
+def test_values_pickled_as_their_fields_come_back_equal() -> None:
+    pickled_as_fields(Record)
+    record = Record("page", 3, ("kept",))
+    assert copyreg.dispatch_table[Record](record) == (Record, ("page", 3, ("kept",)))
+    made = Forked(lambda: [record, Record("other")])
+    assert made.result() == [record, Record("other")], "equal values, from another process"
