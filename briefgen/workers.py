@@ -17,8 +17,6 @@ import signal
 import tempfile
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.context import BaseContext
 from multiprocessing.sharedctypes import Synchronized
@@ -82,34 +80,22 @@ def in_two_processes(
     When the worker cannot start, or dies (the system refused a process, or ended one short of
     memory), this process makes what it did not hand back.
     """
-    context = get_context("fork")
-    take = functools.partial(_next_chunk, context.Value("i", 0), count)
-    global _FORKED_SHARE  # how the forked worker finds its work
-    _FORKED_SHARE = functools.partial(_share, make, take)
-    made: dict[int, R] = {}
-    done_meanwhile = False
+    taken = get_context("fork").Value("i", 0)  # the next item, in memory both processes share
+    take = functools.partial(_next_chunk, taken, count)
     try:
-        with ProcessPoolExecutor(1, mp_context=context) as pool:
-            theirs = pool.submit(_forked_share)
-            meanwhile()
-            done_meanwhile = True
-            made.update(_share(make, take))
-            made.update(theirs.result())
-    except (OSError, BrokenProcessPool):
-        if not done_meanwhile:
-            meanwhile()
+        theirs: Forked[list[tuple[int, R]]] | None = Forked(functools.partial(_share, make, take))
+    except OSError:
+        theirs = None
+    try:
+        meanwhile()
+        made = dict(_share(make, take))
+        if theirs is not None:
+            with contextlib.suppress(ForkedFailed):
+                made.update(theirs.result())
     finally:
-        _FORKED_SHARE = None
+        if theirs is not None:
+            theirs.close()
     return [made[index] if index in made else make(index) for index in range(count)]
-
-
-_FORKED_SHARE: Callable[[], list[tuple[int, Any]]] | None = None
-
-
-def _forked_share() -> list[tuple[int, Any]]:
-    """Runs in the forked worker: its share of the items."""
-    assert _FORKED_SHARE is not None
-    return _FORKED_SHARE()
 
 
 def _next_chunk(taken: Synchronized[int], total: int) -> range:

@@ -67,20 +67,10 @@ def test_what_a_dying_worker_leaves_is_made_here(tmp_path: Path) -> None:
 
 
 def test_without_a_worker_everything_is_made_here(monkeypatch: pytest.MonkeyPatch) -> None:
-    class Refused:
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            pass
+    def refused(*args: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
 
-        def __enter__(self) -> Refused:
-            return self
-
-        def __exit__(self, *args: object) -> None:
-            pass
-
-        def submit(self, *args: object) -> None:
-            raise OSError(11, "Resource temporarily unavailable")
-
-    monkeypatch.setattr(workers, "ProcessPoolExecutor", Refused)
+    monkeypatch.setattr(workers, "Forked", refused)
     done: list[str] = []
     made = in_two_processes(lambda index: index + 1, 50, lambda: done.append("meanwhile"))
     assert made == list(range(1, 51))
@@ -100,3 +90,18 @@ def test_values_pickled_as_their_fields_come_back_equal() -> None:
     assert copyreg.dispatch_table[Record](record) == (Record, ("page", 3, ("kept",)))
     made = Forked(lambda: [record, Record("other")])
     assert made.result() == [record, Record("other")], "equal values, from another process"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
+def test_a_failure_meanwhile_leaves_no_worker_running() -> None:
+    def fail() -> None:
+        raise RuntimeError("a theme error")
+
+    with pytest.raises(RuntimeError):
+        in_two_processes(lambda index: time.sleep(0.01), 1000, fail)
+    children = [
+        pid
+        for task in Path("/proc/self/task").iterdir()
+        for pid in (task / "children").read_text().split()
+    ]
+    assert children == [], "the worker was ended with the failure"
