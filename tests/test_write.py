@@ -145,6 +145,7 @@ def test_a_spare_site_is_updated_into_the_next_site_exactly(tmp_path: Path) -> N
         "a/index.html": b"a",
         "gone.html": b"g",
         MARKER: ANY,
+        ".briefgen-stale": b"",  # the second site made every file anew
     }, "the first site, retired whole"
     kept_inode = (out / "b/index.html").stat().st_ino
     write_with_spare({"index.html": b"3", "c/index.html": b"c"}, out, spare, kept=("b/index.html",))
@@ -292,3 +293,48 @@ def test_a_mirror_leaves_what_the_build_wrote_first(tmp_path: Path) -> None:
         MARKER: ANY,
     }
     assert (staging / "a/b.html").samefile(out / "a/b.html")
+
+
+def test_a_spare_retired_by_a_site_made_anew_is_deleted_not_updated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a build that made every file anew (a new theme, say), the retired site shares no
+    file with the output: the next build has it deleted aside and a mirror made, instead of
+    replacing each of its files while the build waits."""
+    out, cache = tmp_path / "_site", tmp_path / "cache"
+    spare = cache / "spare"
+    pages = {f"p{number}/index.html": b"1" for number in range(10)}
+    write_with_spare(pages, out, spare)
+    write_with_spare({name: b"2" for name in pages}, out, spare)  # every file anew
+    (cache / "spare.stale-1").mkdir()  # what an interrupted deletion left
+    (cache / "spare.stale-1" / "index.html").write_bytes(b"0")
+    replaced: list[str] = []
+    remove = write_module._remove
+
+    def remove_noted(path: str | Path) -> None:
+        replaced.append(str(path))
+        remove(path)
+
+    monkeypatch.setattr(write_module, "_remove", remove_noted)
+    with StagedSite(out, spare=spare, mirror=True) as staged:
+        staged.add("p0/index.html", b"3")
+        staged.keep(name for name in pages if name != "p0/index.html")
+        staged.commit()
+    assert file_tree(out) == {**{name: b"2" for name in pages}, "p0/index.html": b"3", MARKER: ANY}
+    assert [path for path in replaced if not path.endswith("p0/index.html")] == [], (
+        "no file of the stale spare was replaced"
+    )
+    assert sorted(p.name for p in cache.iterdir()) == ["spare"], "stale spares deleted"
+    assert (spare / "p1/index.html").samefile(out / "p1/index.html"), "a spare that shares"
+
+
+def test_a_stale_spare_is_updated_where_no_process_can_delete_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(write_module, "can_fork", lambda: False)
+    out, spare = tmp_path / "_site", tmp_path / "cache" / "spare"
+    write_with_spare({"index.html": b"1", "a/index.html": b"a"}, out, spare)
+    write_with_spare({"index.html": b"2", "a/index.html": b"a2"}, out, spare)
+    write_with_spare({"index.html": b"3"}, out, spare, kept=("a/index.html",))
+    assert file_tree(out) == {"index.html": b"3", "a/index.html": b"a2", MARKER: ANY}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "cache"]
