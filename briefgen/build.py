@@ -47,7 +47,7 @@ from briefgen.fingerprint import Digester, OutputRecord, code_fingerprint
 from briefgen.load import LoadMemo, load_briefings
 from briefgen.load_actors import load_actors
 from briefgen.model import Briefing, CanonicalActor, Extraction, Published, SiteConfig
-from briefgen.render import FileSink, Renderer
+from briefgen.render import FileSink, Renderer, render_salt
 from briefgen.search import SearchState
 from briefgen.theme import find_theme, theme_fingerprint
 from briefgen.workers import (
@@ -123,15 +123,18 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
     previous = read_previous_build(cache_dir, config.output)
     memo = read_load_memo(cache_dir, config)
     inputs = load_inputs(config, drafts=drafts, memo=memo)
-    digest = inputs_digest(config, inputs, memo)
+    theme_key = theme_fingerprint(find_theme(config))
+    digest = inputs_digest(config, inputs, memo, theme_key)
     write_load_memo(cache_dir, config, memo)
     if digest is not None and previous.inputs == digest and previous.is_intact(config.output):
         return _unchanged_report(config, inputs, previous, started)
     cache = ExtractionCache(cache_dir)
     sources = briefing_sources(inputs.briefings, cache, memo)
     search = SearchCache(cache_dir)
-    # With no spare, a mirror of the output is worth making when most of it is to stay.
-    mirror = bool(previous.records)
+    salt = render_salt(theme_key, config).hex()
+    # With no spare, a mirror of the output is worth making when most of it is to stay: never
+    # with another salt (a theme, config or briefgen changed), which makes every file anew.
+    mirror = bool(previous.records) and salt == previous.salt
     with StagedSite(config.output, spare=cache_dir / SPARE_SITE, mirror=mirror) as staged:
         built = _build_site(
             config,
@@ -146,7 +149,7 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
         )
         staged.keep(built.kept)
         staged.commit(built.names)
-    made = PreviousBuild(built.records, digest or "", built.render_warnings, built.names)
+    made = PreviousBuild(built.records, digest or "", built.render_warnings, built.names, salt)
     write_previous_build(cache_dir, config.output, made)
     search.write(built.search)
     return built.report
@@ -205,16 +208,17 @@ def load_inputs(
     return Inputs(tuple(briefings), tuple(canonical_actors), tuple(problems))
 
 
-def inputs_digest(config: SiteConfig, inputs: Inputs, memo: LoadMemo) -> str | None:
+def inputs_digest(
+    config: SiteConfig, inputs: Inputs, memo: LoadMemo, theme_key: bytes
+) -> str | None:
     """A digest of everything the site is made from: the config, the briefings as loaded (their
     text, language and date are all their extraction depends on, with the extractor's code),
-    the actors of `actors.yaml` and their pictures, the theme, briefgen's code and libraries.
-    Two builds with the same digest write the same site.
+    the actors of `actors.yaml` and their pictures, the theme (`theme_key`, its fingerprint),
+    briefgen's code and libraries. Two builds with the same digest write the same site.
 
     Each briefing stands in it as its own digest, which `memo` keeps with its file from one
     build to the next (`LoadMemo.digest`).
     """
-    theme = find_theme(config)
     pictures = [actor.image.read_bytes() for actor in inputs.canonical_actors if actor.image]
     code = code_fingerprint(Path(__file__).parent).encode()
     digester = Digester(code, shared=[Briefing])
@@ -226,7 +230,7 @@ def inputs_digest(config: SiteConfig, inputs: Inputs, memo: LoadMemo) -> str | N
         inputs.briefings,
         inputs.canonical_actors,
         pictures,
-        theme_fingerprint(theme),
+        theme_key,
     )
     return digester(everything)
 

@@ -641,13 +641,15 @@ class PreviousBuild:
 
     `records` hold for the files still exactly as it wrote them. `inputs` is the digest of
     everything it made the site from, `warnings` those its render stage gave, `names` every
-    file it wrote; `is_intact` says whether the output is still exactly that site, file for file.
+    file it wrote, `salt` the salt of its files' digests (`render.render_salt`, in hex);
+    `is_intact` says whether the output is still exactly that site, file for file.
     """
 
     records: Mapping[str, OutputRecord] = field(default_factory=dict)
     inputs: str = ""
     warnings: tuple[Problem, ...] = ()
     names: tuple[str, ...] = ()
+    salt: str = ""
 
     def is_intact(self, output: Path) -> bool:
         """Whether every file it wrote is still there as written, and no other (a walk of the
@@ -673,7 +675,7 @@ def read_previous_build(folder: Path, output: Path) -> PreviousBuild:
         }
         names = tuple(map(str, data["files"]))
         warnings = tuple(_problem_from_json(w) for w in data["warnings"])
-        return PreviousBuild(records, str(data["inputs"]), warnings, names)
+        return PreviousBuild(records, str(data["inputs"]), warnings, names, str(data["salt"]))
     except (OSError, ValueError, TypeError, KeyError):
         return PreviousBuild()
 
@@ -693,6 +695,7 @@ def write_previous_build(
     data = {
         "output": str(output),
         "inputs": build.inputs,
+        "salt": build.salt,
         "warnings": [_problem_to_json(w) for w in build.warnings],
         "files": files,
     }

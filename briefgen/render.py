@@ -622,13 +622,20 @@ class PageOutcome:
 pickled_as_fields(PageOutcome, OutputRecord, Problem)
 
 
-def _digester(theme_key: bytes, config: SiteConfig) -> Digester:
-    """Digests of page and file inputs, salted with everything every output depends on: the
-    theme, the config, and briefgen's own code (its templates' filters, its JSON writers)."""
+def render_salt(theme_key: bytes, config: SiteConfig) -> bytes:
+    """What every output depends on: the theme (`theme_fingerprint`), the config, and
+    briefgen's own code (its templates' filters, its JSON writers). Every digest of a file's
+    inputs is salted with it, so a build with another salt keeps nothing of the last one's."""
     salt = hashlib.blake2b(theme_key)
     salt.update(code_fingerprint(Path(__file__).parent).encode())
     salt.update(pickle.dumps(config, protocol=5))
-    return Digester(salt.digest(), (Briefing, BriefingRow), {TimelineEntry: entry_fields})
+    return salt.digest()
+
+
+def _digester(theme_key: bytes, config: SiteConfig) -> Digester:
+    """Digests of page and file inputs, salted with `render_salt`."""
+    salt = render_salt(theme_key, config)
+    return Digester(salt, (Briefing, BriefingRow), {TimelineEntry: entry_fields})
 
 
 _REF_FIELDS = field_values(ActorRef)

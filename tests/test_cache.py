@@ -22,6 +22,7 @@ from briefgen import assemble as assemble_module
 from briefgen import build as build_module
 from briefgen import cache as cache_module
 from briefgen import load as load_module
+from briefgen import write as write_module
 from briefgen.build import SiteBuilder, build, build_in_memory, extract_all
 from briefgen.cache import (
     CACHE_DIR,
@@ -30,6 +31,7 @@ from briefgen.cache import (
     LOADED,
     READINGS,
     SEARCH_INDEX,
+    SPARE_SITE,
     ExtractionCache,
     extraction_key,
     read_load_memo,
@@ -363,6 +365,34 @@ def test_a_theme_edit_remakes_every_page(make_site: MakeSite) -> None:
     make_site({"themes/default/static/site.css": "body { color: black }\n"})
     report = build(_config(root))
     assert report.unchanged == 0
+
+
+def test_a_build_that_makes_every_file_anew_links_nothing_of_the_output(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a theme edit nothing of the output stays: a rebuild without a spare has no
+    mirror made, whose every link the build would only replace."""
+    monkeypatch.setattr(write_module, "can_fork", lambda: True)
+    root = _project(make_site)
+    build(_config(root))
+    mirrors: list[Path] = []
+    start_mirror = write_module._start_mirror
+
+    def mirror_noted(output: Path, staging: Path) -> object:
+        mirrors.append(output)
+        return start_mirror(output, staging)
+
+    monkeypatch.setattr(write_module, "_start_mirror", mirror_noted)
+    make_site({"themes/default/static/site.css": "body { color: black }\n"})
+    assert build(_config(root)).unchanged == 0
+    assert mirrors == []
+    assert _without_marker(file_tree(root / "_site")) == _without_marker(
+        file_tree(_clean_build(root))
+    )
+    (root / "content" / "geneva.yaml").write_text("title: Geneva\npublished: 2021-12-29\n")
+    shutil.rmtree(root / CACHE_DIR / SPARE_SITE)
+    assert build(_config(root)).unchanged > 0
+    assert mirrors == [root / "_site"], "an edit with the same theme has it mirrored"
 
 
 def test_a_build_that_fails_on_its_theme_keeps_its_extractions(make_site: MakeSite) -> None:
