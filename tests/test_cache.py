@@ -375,14 +375,7 @@ def test_a_build_that_makes_every_file_anew_links_nothing_of_the_output(
     monkeypatch.setattr(write_module, "can_fork", lambda: True)
     root = _project(make_site)
     build(_config(root))
-    mirrors: list[Path] = []
-    start_mirror = write_module._start_mirror
-
-    def mirror_noted(output: Path, staging: Path) -> object:
-        mirrors.append(output)
-        return start_mirror(output, staging)
-
-    monkeypatch.setattr(write_module, "_start_mirror", mirror_noted)
+    mirrors = _first_arguments(monkeypatch, write_module, "_start_mirror")
     make_site({"themes/default/static/site.css": "body { color: black }\n"})
     assert build(_config(root)).unchanged == 0
     assert mirrors == []
@@ -685,16 +678,21 @@ def _settled_project(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> Pa
     return root
 
 
-def _parsed_files(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    parsed: list[Path] = []
-    real = load_module._load_file
+def _parsed_files(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    return _first_arguments(monkeypatch, load_module, "_load_file")
 
-    def counting(path: Path, config: SiteConfig) -> object:
-        parsed.append(path)
-        return real(path, config)
 
-    monkeypatch.setattr(load_module, "_load_file", counting)
-    return parsed
+def _first_arguments(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[object]:
+    """The first argument of each call of `module.name` from now on (which still does its work)."""
+    calls: list[object] = []
+    real = getattr(module, name)
+
+    def noted(first: object, *rest: object) -> object:
+        calls.append(first)
+        return real(first, *rest)
+
+    monkeypatch.setattr(module, name, noted)
+    return calls
 
 
 def test_what_a_build_loaded_is_trusted_by_the_next_process(
