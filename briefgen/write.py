@@ -189,16 +189,16 @@ class StagedSite:
 
     def _discard(self, spare: Path) -> bool:
         """Move the stale `spare` aside and start a process deleting it (and what an
-        interrupted one left); whether it did. Updating it would replace all its files, one at
-        a time, while the build waits: 1.5 s at 5,000 briefings."""
+        interrupted one left); whether it was moved aside. Updating it would replace all its
+        files, one at a time, while the build waits: 1.5 s at 5,000 briefings."""
         if not can_fork():
             return False
-        trash = spare.with_name(f"{spare.name}.stale-{os.getpid()}")
         try:
-            spare.rename(trash)
-            self._discarding = Forked(functools.partial(_delete_all, spare.parent, spare.name))
+            spare.rename(spare.with_name(f"{spare.name}.stale-{os.getpid()}"))
         except OSError:
             return False
+        with contextlib.suppress(OSError):  # else left for a later build's process to delete
+            self._discarding = Forked(functools.partial(_delete_all, spare.parent, spare.name))
         return True
 
     def _retire_output(self) -> Path:
