@@ -19,7 +19,6 @@ import threading
 from collections.abc import Callable
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.context import BaseContext
-from multiprocessing.sharedctypes import Synchronized
 from typing import IO, Any, Generic, NoReturn, TypeVar
 
 from briefgen.fingerprint import field_values
@@ -80,29 +79,56 @@ def in_two_processes(
     When the worker cannot start, or dies (the system refused a process, or ended one short of
     memory), this process makes what it did not hand back.
     """
-    taken = get_context("fork").Value("i", 0)  # the next item, in memory both processes share
-    take = functools.partial(_next_chunk, taken, count)
+    made: dict[int, R] = {}
+    queue: IO[bytes] | None = None
+    theirs: Forked[list[tuple[int, R]]] | None = None
     try:
-        theirs: Forked[list[tuple[int, R]]] | None = Forked(functools.partial(_share, make, take))
-    except OSError:
-        theirs = None
+        queue = _chunk_queue(count)
+        take = functools.partial(_next_chunk, queue.fileno(), count)
+        theirs = Forked(functools.partial(_share, make, take))
+    except OSError:  # no temporary file or no process to be had
+        pass
     try:
         meanwhile()
-        made = dict(_share(make, take))
+        if queue is not None:
+            made.update(_share(make, take))
         if theirs is not None:
             with contextlib.suppress(ForkedFailed):
                 made.update(theirs.result())
     finally:
         if theirs is not None:
             theirs.close()
+        if queue is not None:
+            queue.close()
     return [made[index] if index in made else make(index) for index in range(count)]
 
 
-def _next_chunk(taken: Synchronized[int], total: int) -> range:
+def _chunk_queue(count: int) -> IO[bytes]:
+    """The work of `in_two_processes`: an unnamed temporary file holding the first index of
+    each chunk of `CHUNK` items, in order, a 4-byte record each, read from its start.
+
+    Both processes read it through the same open file, whose position the system moves for
+    each read, one at a time: each record goes to one process, and no lock is needed. (A lock
+    in shared memory would stay taken, and the other process wait forever, were the worker
+    killed while it held it, short of memory say.)
+    """
+    queue = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the caller)
+    try:
+        queue.write(b"".join(start.to_bytes(4, "little") for start in range(0, count, CHUNK)))
+        queue.flush()
+        os.lseek(queue.fileno(), 0, os.SEEK_SET)
+    except OSError:
+        queue.close()
+        raise
+    return queue
+
+
+def _next_chunk(queue: int, total: int) -> range:
     """The indices of the next few items no process has taken yet (empty when none is left)."""
-    with taken.get_lock():
-        start = taken.value
-        taken.value = min(start + CHUNK, total)
+    record = os.read(queue, 4)
+    if len(record) < 4:
+        return range(0)
+    start = int.from_bytes(record, "little")
     return range(start, min(start + CHUNK, total))
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from briefgen import workers
 from briefgen.workers import Forked, ForkedFailed, can_fork, in_two_processes, pickled_as_fields
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="forks only with one thread")
@@ -66,11 +65,14 @@ def test_what_a_dying_worker_leaves_is_made_here(tmp_path: Path) -> None:
     assert done == ["meanwhile"], "once, whatever became of the worker"
 
 
-def test_without_a_worker_everything_is_made_here(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refused(*args: object) -> None:
+@pytest.mark.parametrize("refused", ["Forked", "tempfile.TemporaryFile"])
+def test_without_a_worker_everything_is_made_here(
+    monkeypatch: pytest.MonkeyPatch, refused: str
+) -> None:
+    def refusing(*args: object) -> None:
         raise OSError(11, "Resource temporarily unavailable")
 
-    monkeypatch.setattr(workers, "Forked", refused)
+    monkeypatch.setattr(f"briefgen.workers.{refused}", refusing)
     done: list[str] = []
     made = in_two_processes(lambda index: index + 1, 50, lambda: done.append("meanwhile"))
     assert made == list(range(1, 51))
