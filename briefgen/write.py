@@ -25,6 +25,7 @@ output's very file, so a new one always replaces it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import shutil
@@ -355,13 +356,31 @@ def _inode(path: str | Path) -> int | None:
 
 
 def _remove(path: str | Path) -> None:
-    """Delete a file or a folder of the staging area, if it is there."""
+    """Delete a file or a folder of the staging area, if it is there.
+
+    A mirror may still be linking into a folder being deleted (`_link_tree`), which then is
+    not empty when its turn comes: it is deleted again. Once gone it stays gone, as the mirror
+    makes each place once, so a few attempts do.
+    """
     try:
         os.unlink(path)
     except FileNotFoundError:
         pass
     except (IsADirectoryError, PermissionError):
+        for _ in range(_FOLDER_ATTEMPTS - 1):
+            try:
+                shutil.rmtree(path)
+                return
+            except FileNotFoundError:
+                return
+            except OSError as error:
+                if error.errno != errno.ENOTEMPTY:
+                    raise
         shutil.rmtree(path)
+
+
+#: How many times a folder of the staging area is deleted before its failure is the build's.
+_FOLDER_ATTEMPTS = 100
 
 
 def _sibling(output: Path, purpose: str) -> Path:

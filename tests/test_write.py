@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 from pathlib import Path
+from typing import Any
 from unittest.mock import ANY
 
 import pytest
@@ -338,3 +341,29 @@ def test_a_stale_spare_is_updated_where_no_process_can_delete_it(
     write_with_spare({"index.html": b"3"}, out, spare, kept=("a/index.html",))
     assert file_tree(out) == {"index.html": b"3", "a/index.html": b"a2", MARKER: ANY}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "cache"]
+
+
+def test_a_folder_filled_while_it_is_deleted_is_deleted_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A mirror may link into a folder of the staging area while the build deletes it to
+    write a file there: the folder is not empty when its turn comes, and is deleted again."""
+    out, spare = tmp_path / "_site", tmp_path / "spare"
+    write_with_spare({"x/index.html": b"x", "kept.html": b"k"}, out, spare)
+    write_with_spare({"x/index.html": b"x2"}, out, spare, kept=("kept.html",))
+    real = shutil.rmtree
+    attempts: list[Path] = []
+
+    def raced(path: Path, *args: Any, **kwargs: Any) -> None:
+        attempts.append(Path(path))
+        if len(attempts) == 1:  # emptied, then a link comes in before the folder goes
+            real(path)
+            Path(path).mkdir()
+            (Path(path) / "late.html").write_bytes(b"linked meanwhile")
+            raise OSError(errno.ENOTEMPTY, "Directory not empty", str(path))
+        real(path, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", raced)
+    write_with_spare({"x": b"now a file"}, out, spare, kept=("kept.html",))
+    assert file_tree(out) == {"x": b"now a file", "kept.html": b"k", MARKER: ANY}
+    assert attempts[:2] == [attempts[0]] * 2, "the same folder, deleted twice"
