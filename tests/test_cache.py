@@ -448,11 +448,12 @@ def test_records_hold_from_one_process_to_the_next(make_site: MakeSite) -> None:
 PARALLEL_BUILD = """
 import sys
 from pathlib import Path
-from briefgen import build as build_module, render
+from briefgen import build as build_module, load, render
 from briefgen.build import build
 from briefgen.config import load_config
 render.PARALLEL_PAGES, render.cores = 1, lambda: 2  # fork even for a small site, on any machine
 build_module.POOL_THRESHOLD, build_module.cores = 1, lambda: 2
+load.PARALLEL_LOADS, load.cores = 1, lambda: 2
 from briefgen import cache
 cache.REWRITE_SLACK = 0  # every kept file written again when anything in it changed
 shared, forked = [], []
@@ -460,7 +461,7 @@ def counted(*args, **kwargs):
     shared.append(args[1])
     return in_two_processes(*args, **kwargs)
 in_two_processes = render.in_two_processes
-render.in_two_processes = build_module.in_two_processes = counted
+render.in_two_processes = build_module.in_two_processes = load.in_two_processes = counted
 def forking(task):
     forked.append(task)
     return Forked(task)
@@ -483,6 +484,7 @@ def test_building_in_two_processes_gives_the_same_site(make_site: MakeSite, sear
     root = _project(make_site)
     serial = build(_config(root, "serial"))
     (root / CACHE_DIR / READINGS).unlink()
+    (root / CACHE_DIR / LOADED).unlink()
     if search == "from scratch":  # no kept index to bring up to date
         (root / CACHE_DIR / SEARCH_INDEX).unlink()
     (root / "content" / "geneva.yaml").write_text("title: Geneva talks\npublished: 2021-12-29\n")
@@ -494,7 +496,9 @@ def test_building_in_two_processes_gives_the_same_site(make_site: MakeSite, sear
     )
     shared, forked = finished.stdout.strip().rsplit(" ", 1)
     briefings = len(ARTICLES)
-    assert shared == f"[{briefings}, {serial.pages}]", "every reading and page went through it"
+    assert shared == f"[{briefings}, {briefings}, {serial.pages}]", (
+        "every file to load, reading and page went through it"
+    )
     assert forked == "1", "the search index was made by a process of its own"
     fresh = root.parent / "fresh"  # the edited project, built from scratch
     fresh.mkdir()
