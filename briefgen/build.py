@@ -62,9 +62,6 @@ from briefgen.write import StagedSite
 #: Below this many cache misses a process pool costs more (start-up, imports) than it saves.
 POOL_THRESHOLD = 150
 
-#: The digest of a briefing as loaded, which the load memo keeps with its file (`LoadMemo.digest`).
-_AS_LOADED = Digester(b"")
-
 #: `progress(done, total)` while extracting; the CLI draws a progress line from it.
 Progress = Callable[[int, int], None]
 
@@ -141,7 +138,8 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
             inputs,
             started=started,
             cache=cache,
-            readings=(ReadingCache(cache_dir), sources),
+            readings=ReadingCache(cache_dir),
+            sources=sources,
             casts=CastCache(cache_dir),
             renderer=Renderer(previous=previous.records, parallel=True, search=search.read()),
             progress=progress,
@@ -223,7 +221,7 @@ def inputs_digest(
     code = code_fingerprint(Path(__file__).parent).encode()
     digester = Digester(code, shared=[Briefing])
     for briefing in inputs.briefings:
-        if (digest := memo.digest(briefing, _AS_LOADED)) is not None:
+        if (digest := memo.digest(briefing)) is not None:
             digester.vouch(briefing, digest)
     everything = (
         config,
@@ -256,7 +254,8 @@ def _build_site(
     *,
     started: float,
     cache: ExtractionCache | None = None,
-    readings: tuple[ReadingCache, Mapping[str, str]] | None = None,
+    readings: ReadingCache | None = None,
+    sources: Mapping[str, str] | None = None,
     casts: CastCache | None = None,
     assembler: Assembler | None = None,
     renderer: Renderer | None = None,
@@ -267,10 +266,10 @@ def _build_site(
 ) -> BuiltSite:
     """Every stage after `load` but `write`; with a `sink`, the files go there as made.
 
-    With `readings` (a build's, from one process to the next, and the `briefing_sources`),
-    each briefing's reading is kept under a digest of what it is made from, and the renderer
-    digests that instead of the merged briefing; with `casts`, who is who is kept too. A
-    preview keeps all of it in memory instead, under the briefings' identity.
+    `sources` are the `briefing_sources` of a build, from one process to the next: with
+    `readings`, each briefing's reading is kept under its source, and the renderer digests
+    that instead of the merged briefing; with `casts`, who is who is kept too. A preview keeps
+    all of it in memory instead, under the briefings' identity.
     """
     briefings = inputs.briefings
     cache = cache or ExtractionCache()
@@ -282,14 +281,14 @@ def _build_site(
         renderer.render_early(config, assembled, first, early)
     # Kept on disk now: a build that fails later (on a theme's error, say) keeps them.
     cache.save()
-    reading_cache, sources = readings if readings is not None else (None, {})
-    known = reading_cache.read(sources) if reading_cache is not None else None
+    sources = sources or {}
+    known = readings.read(sources) if readings is not None else None
     if known is not None:
         known.update(_readings_of_the_rest(assembled, known))
     kept_cast = casts.read() if casts is not None else None
     site = assembler.assemble(config, assembled, inputs.canonical_actors, known, kept_cast)
-    if reading_cache is not None:
-        reading_cache.write(sources, assembler.readings)
+    if readings is not None:
+        readings.write(sources, assembler.readings)
     if casts is not None:
         casts.write(assembler.cast_record())
     rendered = renderer.render(site, sink, sources)
@@ -318,12 +317,12 @@ def briefing_sources(
     briefings: Iterable[Briefing], cache: ExtractionCache, memo: LoadMemo
 ) -> dict[str, str]:
     """For each briefing (by slug), a digest of what its merged form is made from, salted with
-    briefgen's code: the briefing as loaded (its digest that `memo` keeps, which
-    `inputs_digest` asked for), and its extraction's key."""
+    briefgen's code: the briefing as loaded (its digest, which `memo` keeps), and its
+    extraction's key."""
     digest = Digester(code_fingerprint(Path(__file__).parent).encode())
     sources = {}
     for briefing in briefings:
-        loaded = memo.digest(briefing, _AS_LOADED)
+        loaded = memo.digest(briefing)
         source = digest((loaded, cache.key_of(briefing))) if loaded is not None else None
         if source is not None:
             sources[briefing.slug] = source

@@ -22,11 +22,12 @@ import os
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.errors import Problem, errors_in, warning
+from briefgen.fingerprint import Digester
 from briefgen.model import (
     ACTOR_KINDS,
     Actor,
@@ -140,16 +141,16 @@ class LoadMemo:
         self._entries[path] = _Remembered(loaded, stamps, _settled(stamps, read_at), digest)
         return loaded
 
-    def digest(self, briefing: Briefing, make: Callable[[Briefing], str | None]) -> str | None:
-        """A digest of `briefing` as `make` gives it, remembered with its file when it is the
-        briefing this memo loaded from there: a rebuild's digest of all its inputs then hashes
-        only the files that changed (`build.inputs_digest`), where pickling every article took
-        80 ms at 5,000 briefings."""
+    def digest(self, briefing: Briefing) -> str | None:
+        """A digest of `briefing` as loaded, remembered with its file when it is the briefing
+        this memo loaded from there: a rebuild's digest of all its inputs then hashes only the
+        files that changed (`build.inputs_digest`), where pickling every article took 80 ms at
+        5,000 briefings."""
         entry = self._entries.get(briefing.content_path)
         if entry is None or entry.loaded.briefing is not briefing:
-            return make(briefing)
+            return _AS_LOADED(briefing)
         if entry.digest is None:
-            entry = dataclasses.replace(entry, digest=make(briefing))
+            entry = dataclasses.replace(entry, digest=_AS_LOADED(briefing))
             self._entries[briefing.content_path] = entry
         return entry.digest
 
@@ -179,6 +180,10 @@ class LoadMemo:
         }
         self.adopted, self.changes = True, 0
 
+
+#: The digest of a briefing as loaded (`LoadMemo.digest`): unsalted, the same in every process,
+#: so that one process can keep it for the next.
+_AS_LOADED = Digester(b"")
 
 #: How long before being read a file must have been left untouched for its times to vouch for
 #: its bytes: more than the coarsest file-system clock (FAT's two seconds).
