@@ -621,15 +621,11 @@ def test_who_is_who_is_worked_out_again_only_when_names_change(
 ) -> None:
     root = _project(make_site)
     build(_config(root))
-    real = assemble_module.identify_actors
     geneva = root / "content" / "geneva.yaml"
 
     def worked_out_again(content: str) -> bool:
         """Whether a build after `content` is written to geneva.yaml works out who is who."""
-        calls: list[object] = []
-        monkeypatch.setattr(
-            assemble_module, "identify_actors", lambda *a: calls.append(a) or real(*a)
-        )
+        calls = _first_arguments(monkeypatch, assemble_module, "identify_actors")
         geneva.write_text(content)
         build(_config(root))
         monkeypatch.undo()
