@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 from briefgen.cli import console
 
-sys.exit(console())
+console()

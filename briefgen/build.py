@@ -101,7 +101,11 @@ class BuiltSite:
 
 
 def build(
-    config: SiteConfig, *, drafts: bool = False, progress: Progress | None = None
+    config: SiteConfig,
+    *,
+    drafts: bool = False,
+    progress: Progress | None = None,
+    left: list[object] | None = None,
 ) -> BuildReport:
     """Build the site described by `config` and write it to `config.output`.
 
@@ -109,17 +113,25 @@ def build(
     errors; nothing is written then. What the previous build wrote and did not change is kept
     as it is (see `render.Renderer`), and when nothing it was made from changed, the output is
     left alone; either way it is the same as a build from scratch.
+
+    What the build made (the briefings, their extractions, the site and what rendered it) is
+    put in `left` when given, to live as long as that list: a process that ends right after
+    the build ends without freeing it all, object by object (`cli.console`).
     """
     with collector_paused():
-        return _build_and_write(config, drafts, progress)
+        return _build_and_write(config, drafts, progress, [] if left is None else left)
 
 
-def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None) -> BuildReport:
+def _build_and_write(
+    config: SiteConfig, drafts: bool, progress: Progress | None, left: list[object]
+) -> BuildReport:
     started = time.perf_counter()
     cache_dir = config.root / CACHE_DIR
     previous = read_previous_build(cache_dir, config.output)
     memo = read_load_memo(cache_dir, config)
+    left += (previous, memo)
     inputs = load_inputs(config, drafts=drafts, memo=memo)
+    left.append(inputs)
     theme_key = theme_fingerprint(find_theme(config))
     digest = inputs_digest(config, inputs, memo, theme_key)
     write_load_memo(cache_dir, config, memo)
@@ -128,6 +140,10 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
     cache = ExtractionCache(cache_dir)
     sources = briefing_sources(inputs.briefings, cache, memo)
     search = SearchCache(cache_dir)
+    # Made here to be left in `left`: the site lives on in them (readings, views, links).
+    assembler = Assembler()
+    renderer = Renderer(previous=previous.records, parallel=True, search=search.read())
+    left += (cache, sources, assembler, renderer)
     salt = render_salt(theme_key, config).hex()
     # With no spare, a mirror of the output is worth making when most of it is to stay: never
     # with another salt (a theme, config or briefgen changed), which makes every file anew.
@@ -141,7 +157,8 @@ def _build_and_write(config: SiteConfig, drafts: bool, progress: Progress | None
             readings=ReadingCache(cache_dir),
             sources=sources,
             casts=CastCache(cache_dir),
-            renderer=Renderer(previous=previous.records, parallel=True, search=search.read()),
+            assembler=assembler,
+            renderer=renderer,
             progress=progress,
             sink=staged.add,
         )

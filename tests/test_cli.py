@@ -179,23 +179,47 @@ def test_a_missing_config_is_one_line_with_what_to_do(
     assert len(err.splitlines()) == 1 and "no briefgen.yaml" in err
 
 
-def test_a_command_runs_with_the_collector_off_and_exits_without_collecting(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    enabled: list[bool] = []
+#: The environment of a process whose output is written only when its buffer is flushed.
+_BUFFERED = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
 
-    def command() -> int:
-        enabled.append(gc.isenabled())
-        return 3
+#: Run in a fresh process: `console` with a command that prints, leaves something that says
+#: when it is freed, and returns 3.
+_ENDED = """
+import gc
+from briefgen import cli
 
-    monkeypatch.setattr(cli, "main", command)
+class Noted:
+    def __del__(self):
+        print("freed", flush=True)
+
+def command(left):
+    print("collector off" if not gc.isenabled() else "collector on")
+    left.append(Noted())
+    return 3
+
+cli.main = lambda left: command(left)
+cli.console()
+"""
+
+
+def test_a_command_runs_with_the_collector_off_and_ends_without_cleaning_up() -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", _ENDED], capture_output=True, text=True, env=_BUFFERED
+    )
+    assert run.returncode == 3
+    assert run.stdout == "collector off\n", "its output written, what it made never freed"
+
+
+def test_a_summary_that_cannot_be_written_fails_the_build(make_site: MakeSite) -> None:
+    root = make_site({})
+    reader, writer = os.pipe()
+    os.close(reader)  # nobody reads: the summary, written once the build is over, is lost
     try:
-        assert cli.console() == 3
-        assert enabled == [False], "a one-shot build never pays for a collection"
-        assert gc.get_freeze_count() > 0, "nor does the interpreter's last one at exit"
+        command = [sys.executable, "-m", "briefgen", "build"]
+        run = subprocess.run(command, cwd=root, stdout=writer, env=_BUFFERED)
     finally:
-        gc.unfreeze()
-        gc.enable()
+        os.close(writer)
+    assert run.returncode == cli.EXIT_UNWRITTEN
 
 
 #: Run in a fresh process: how much of a large block freed mid-build the system gets back.
