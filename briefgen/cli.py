@@ -64,7 +64,8 @@ def end_process(status: int) -> NoReturn:
     the end of Python's own exit."""
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
+            if stream is not None:  # None where the process has no console to write to
+                stream.flush()
         except (OSError, ValueError):
             status = status or EXIT_UNWRITTEN
     os._exit(status)
