@@ -197,7 +197,7 @@ def command(left):
     left.append(Noted())
     return 3
 
-cli.main = lambda left: command(left)
+cli.main = command
 cli.console()
 """
 
