@@ -457,7 +457,7 @@ def _readings_of_the_rest(
     rest = [briefing for briefing in briefings if briefing.slug not in known]
     if len(rest) < POOL_THRESHOLD or cores() < 2 or not can_fork():
         return {}
-    made = in_two_processes(lambda index: read_briefing(rest[index]), len(rest), lambda: None)
+    made = in_two_processes(lambda index: read_briefing(rest[index]), len(rest))
     return {briefing.slug: reading for briefing, reading in zip(rest, made, strict=True)}
 
 

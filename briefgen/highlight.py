@@ -76,12 +76,9 @@ class ArticleLinks:
                 own = self._actors.setdefault(appearance.briefing.slug, {})
                 for actor in appearance.actors:
                     own[id(actor)] = (actor, ref)
-        # Events by anchor: where each is placed is asked only for the briefings rendered.
+        self._timeline = site.timeline
         self._event_path = event_path
-        self._events: dict[str, dict[int, tuple[DatedEvent, str]]] = {}
-        for entry in site.timeline:
-            own_events = self._events.setdefault(entry.briefing.slug, {})
-            own_events[id(entry.event)] = (entry.event, entry.anchor)
+        self._events: dict[str, dict[int, tuple[DatedEvent, str]]] | None = None
         self._targets: dict[str, tuple[Briefing, Targets]] = {}
 
     def actor(self, briefing: Briefing, actor: Actor) -> ActorRef | None:
@@ -95,11 +92,23 @@ class ArticleLinks:
     def event(self, briefing: Briefing, event: DatedEvent) -> str | None:
         """The timeline place (page and id) of a briefing's event (the same or an equal one),
         if it is on the timeline."""
-        own = self._events.get(briefing.slug, {})
+        own = self._events_by_briefing().get(briefing.slug, {})
         known = own.get(id(event))
         if known is None or known[0] is not event:
             known = next(((kept, anchor) for kept, anchor in own.values() if kept == event), None)
         return None if known is None else self._event_path(known[1])
+
+    def _events_by_briefing(self) -> dict[str, dict[int, tuple[DatedEvent, str]]]:
+        """Each briefing's timeline events by identity, with their anchors; made on first use
+        only. The search index asks for actors alone, and in its forked process, going
+        through the whole timeline copied 90 MB of the site at 5,000 briefings (reading an
+        object writes its reference count, which copies its page of memory)."""
+        if self._events is None:
+            self._events = {}
+            for entry in self._timeline:
+                own_events = self._events.setdefault(entry.briefing.slug, {})
+                own_events[id(entry.event)] = (entry.event, entry.anchor)
+        return self._events
 
     def targets(self, briefing: Briefing) -> Targets:
         """Everything the briefing's marks depend on beyond the briefing itself: the site actor

@@ -264,7 +264,7 @@ def _load_files(paths: list[Path], config: SiteConfig) -> dict[Path, LoadedFile]
     """Each of `paths` loaded, in two processes when there are many: reading and checking
     5,000 files took a clean build a second on one core."""
     if len(paths) >= PARALLEL_LOADS and cores() >= 2 and can_fork():
-        loaded = in_two_processes(lambda i: _load_file(paths[i], config), len(paths), lambda: None)
+        loaded = in_two_processes(lambda i: _load_file(paths[i], config), len(paths))
     else:
         loaded = [_load_file(path, config) for path in paths]
     return dict(zip(paths, loaded, strict=True))

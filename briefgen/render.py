@@ -227,12 +227,15 @@ class Renderer:
         self._records = {}
         # Bytes handed to a sink are not kept: remembering them would hold the whole output.
         self._remembers = sink is None
-        searching = self._search_ahead(site, sink)
-        try:
-            return self._render(site, theme, theme_key, translations, problems, sink, searching)
-        finally:
-            if searching is not None:
-                searching.close()
+        # With no previous output to keep, every page is made: see `_outcomes`.
+        self._fresh = not self._previous
+        with contextlib.ExitStack() as forked:
+            # A rebuild's search process starts now, while the pages are prepared; a fresh
+            # render's once they are (`_search_ahead`).
+            searching = None if self._fresh else self._search_ahead(site, sink, forked)
+            return self._render(
+                site, theme, theme_key, translations, problems, sink, searching, forked
+            )
 
     def _render(
         self,
@@ -243,8 +246,10 @@ class Renderer:
         problems: list[Problem],
         sink: FileSink | None,
         searching: Forked[_Searched] | None,
+        forked: contextlib.ExitStack,
     ) -> RenderedSite:
-        """The rest of `render`, while `searching` (if any) makes the search index."""
+        """The rest of `render`, while `searching` (if any) makes the search index; what it
+        forks is ended with `forked`."""
         catalogue = Catalogue(translations)
         if self._environment is None:
             self._environment = make_environment(theme, catalogue)
@@ -264,11 +269,13 @@ class Renderer:
             if theme.has_template(view.template)
         ]
         out = _Output(sink)
+        if self._fresh:
+            searching = self._search_ahead(site, sink, forked, site_documents(site, links))
 
-        def other_files() -> None:
-            out.add_all(self._as_they_are(static_assets(theme)))
-            out.add_all(self._as_they_are(actor_image_files(site)))
-            out.add_all(json_exports(site, links, layout, self._file))
+        def other_files() -> Iterator[None]:
+            yield from out.adding(self._as_they_are(static_assets(theme)))
+            yield from out.adding(self._as_they_are(actor_image_files(site)))
+            yield from out.adding(json_exports(site, links, layout, self._file))
 
         def search_files() -> None:
             if searching is not None:
@@ -291,7 +298,7 @@ class Renderer:
                 site.config.root,
                 problems,
                 out,
-                (other_files, search_files),
+                _Others(other_files, search_files, searching),
             )
         feeds, feed_problems = site_files(site, sorted(out.names), self._file)
         out.add_all(feeds.items())
@@ -306,22 +313,39 @@ class Renderer:
             self._search_state,
         )
 
-    def _search_ahead(self, site: Site, sink: FileSink | None) -> Forked[_Searched] | None:
-        """The search index, made by a forked process while this one prepares and makes the
+    def _search_ahead(
+        self,
+        site: Site,
+        sink: FileSink | None,
+        forked: contextlib.ExitStack,
+        documents: Sequence[SearchDocument] | None = None,
+    ) -> Forked[_Searched] | None:
+        """The search index, made by a forked process while this one prepares or makes the
         pages (when the render forks at all, `_forks`): it writes the index's files whose bytes
-        changed to `sink` and hands back what it did (`_Searched`). In the time the pages take
-        to prepare, the other core had nothing to do."""
-        documents = len(site.briefings) + len(site.actors) + len(site.tags)
-        if sink is None or not self._forks(documents):
+        changed to `sink` and hands back what it did (`_Searched`); `forked` ends it if its
+        result is not asked for.
+
+        A rebuild starts it before preparing the pages, when the other core had nothing to
+        do. A fresh render starts it once they are prepared, with the `documents` made here: it
+        then reads them alone, not the briefings and actors they are made from, scattered all
+        over the site's memory, which it copied (140 MB of it at 5,000 briefings; see
+        `_outcomes`)."""
+        count = len(site.briefings) + len(site.actors) + len(site.tags)
+        if sink is None or not self._forks(count):
             return None
         try:
-            return Forked(functools.partial(self._search_to, site, sink))
+            task = Forked(functools.partial(self._search_to, site, documents, sink))
         except OSError:  # no process or no temporary file to be had: made here instead
             return None
+        forked.callback(task.close)
+        return task
 
-    def _search_to(self, site: Site, sink: FileSink) -> _Searched:
+    def _search_to(
+        self, site: Site, documents: Sequence[SearchDocument] | None, sink: FileSink
+    ) -> _Searched:
         out = _Output(sink)
-        out.add_all(self._as_they_are(self._search_files(site_documents(site))))
+        made = site_documents(site) if documents is None else documents
+        out.add_all(self._as_they_are(self._search_files(made)))
         return _Searched(out.names, out.kept, dict(self._records), self._search_state)
 
     def _as_they_are(self, files: Mapping[str, bytes]) -> Iterator[tuple[str, bytes | None]]:
@@ -394,7 +418,7 @@ class Renderer:
         root: Path,
         problems: list[Problem],
         out: _Output,
-        others: tuple[Callable[[], None], Callable[[], None]],
+        others: _Others,
     ) -> None:
         """Every page to `out`, made anew or kept from the previous output; the warnings of
         their making go to `problems`. A theme error on any page fails the build, naming each.
@@ -425,21 +449,34 @@ class Renderer:
         pages: Sequence[Page],
         make: Callable[[Page], PageOutcome],
         out: _Output,
-        others: tuple[Callable[[], None], Callable[[], None]],
+        others: _Others,
     ) -> Iterable[PageOutcome]:
         """`make` of every page, in order, with `others` putting the files that are not pages
         and the search index's files in `out`.
 
-        With `parallel` and a sink, the pages are shared with a forked worker
-        (`workers.in_two_processes`) while this process makes the other files (when few pages
-        change, the pages alone would leave the worker idle meanwhile); each process hands
-        what it makes to the sink itself.
+        With `parallel` and a sink, the pages are shared with forked helpers
+        (`workers.in_two_processes`) while this process makes the other files first; each
+        process hands what it makes to the sink itself.
+
+        A rebuild keeps most pages, and the digests that tell which are quickly made: one
+        helper takes pages of every kind from the start (forking again and again would cost
+        it more than it saves).
+
+        A fresh render makes every page, and most of the memory of a build goes to what its
+        forked processes copy of the site: every page of memory either of two processes writes
+        to while both live is copied, and reading an object writes its reference count. So
+        its helpers come one at a time, once the search index's process ended, each on an
+        eighth of the pages (`PAGE_HELPERS`), what it copied freed as it ends; and the pages
+        that read from all over the site (`READ_SITE_WIDE`: the timeline's, whose events come
+        from every briefing) are made here. At 5,000 briefings, a clean build's peak went from
+        860-1,060 MiB to about 660: one helper on pages of every kind copied 360 MB by the
+        end.
         """
-        other_files, search_files = others
         sink = out.sink
         if sink is None or not self._forks(len(pages)):
-            other_files()
-            search_files()
+            for _ in others.files():
+                pass
+            others.search_files()
             return map(make, pages)  # one at a time: each goes to the sink before the next
 
         def made(index: int) -> PageOutcome:
@@ -449,8 +486,19 @@ class Renderer:
             sink(outcome.path, outcome.html)
             return dataclasses.replace(outcome, html=None)
 
-        outcomes = in_two_processes(made, len(pages), other_files)
-        search_files()
+        if self._fresh:
+            shared = [i for i, page in enumerate(pages) if page.template not in READ_SITE_WIDE]
+            outcomes = in_two_processes(
+                made,
+                len(pages),
+                others.files(),
+                shared=shared,
+                after=others.searching,
+                per_helper=-(-len(shared) // PAGE_HELPERS),
+            )
+        else:
+            outcomes = in_two_processes(made, len(pages), others.files())
+        others.search_files()
         return outcomes
 
     def _page_outcome(
@@ -575,15 +623,38 @@ class _Output:
     def add_all(self, files: Iterable[tuple[str, bytes | None]]) -> None:
         """Add each `(name, bytes)` as it comes; None stands for a file the previous output
         keeps (see `FileMemo`)."""
+        for _ in self.adding(files):
+            pass
+
+    def adding(self, files: Iterable[tuple[str, bytes | None]]) -> Iterator[None]:
+        """`add_all`, a step per file: the caller may do something else between two."""
         for name, data in files:
             if data is None:
                 self.keep(name)
             else:
                 self.add(name, data)
+            yield
 
 
 #: Below this many pages, a second process costs more (forking, sending pages back) than it saves.
 PARALLEL_PAGES = 200
+#: Into how many parts a fresh render's helpers take the pages they share, one after another
+#: (`Renderer._outcomes`): more would copy less at a time, and cost more forks.
+PAGE_HELPERS = 8
+#: The templates of the pages that read from all over the site, which a fresh render makes in
+#: its own process (`Renderer._outcomes`).
+READ_SITE_WIDE = frozenset({"timeline.html"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Others:
+    """What a render does besides its pages: `files` puts the files that are not pages in the
+    output, a step per file; `search_files`, the search index's (made by the `searching`
+    process, if any)."""
+
+    files: Callable[[], Iterator[None]]
+    search_files: Callable[[], None]
+    searching: Forked[_Searched] | None
 
 
 def _same(data: bytes) -> bytes:

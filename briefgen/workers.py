@@ -16,7 +16,7 @@ import pickle
 import signal
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.context import BaseContext
 from typing import IO, Any, Generic, NoReturn, TypeVar
@@ -66,50 +66,132 @@ CHUNK = 8
 
 
 def in_two_processes(
-    make: Callable[[int], R], count: int, meanwhile: Callable[[], None]
+    make: Callable[[int], R],
+    count: int,
+    meanwhile: Iterable[object] = (),
+    *,
+    shared: Sequence[int] | None = None,
+    after: Forked[Any] | None = None,
+    per_helper: int | None = None,
 ) -> list[R]:
-    """`make(i)` for every i below `count`, in order, shared with one forked worker.
+    """`make(i)` for every i below `count`, in order, with a forked helper process on the
+    other core: one at a time, each taking at most `per_helper` items (all, by default) of
+    those `shared` (all, by default), the next started as soon as the last is done, and the
+    first once the `after` process (if any) ended.
 
-    The worker starts with this process's memory (for the renderer: the site, the theme, the
-    compiled templates) and starts on the items while this process does `meanwhile`; then both
-    take the remaining items a few at a time, so that neither waits for the other. The
-    worker's results come back pickled: `make` should hand large results on itself (to a
-    file, say) and return only what the caller needs. Call it only where `can_fork()`.
+    A helper starts with this process's memory (for the renderer: the site, the theme, the
+    compiled templates), and starts on the shared items while this process goes through
+    `meanwhile` (a step at a time: between steps, it sees to the helpers); this process then
+    makes the items not shared, then takes the shared items left, a few at a time, as the
+    helpers do, so that neither waits for the other. Every page of memory either process
+    writes to while both live is copied, and reading an object writes its reference count: a
+    helper that lived through all the items would end up with its own copy of most of what
+    they read. Helpers that each take a part, one at a time, copy a part each, freed as each
+    ends.
 
-    When the worker cannot start, or dies (the system refused a process, or ended one short of
-    memory), this process makes what it did not hand back.
+    A helper's results come back pickled: `make` should hand large results on itself (to a
+    file, say) and return only what the caller needs. Call it only where `can_fork()`. When
+    no helper can start, or one dies (the system refused a process, or ended one short of
+    memory), this process makes what they did not hand back, and starts no other.
     """
-    made: dict[int, R] = {}
-    queue: IO[bytes] | None = None
-    theirs: Forked[list[tuple[int, R]]] | None = None
+    shared = range(count) if shared is None else shared
+    helpers = _Helpers(make, shared, after, per_helper or len(shared))
     try:
-        queue = _chunk_queue(count)
-        take = functools.partial(_next_chunk, queue.fileno(), count)
-        theirs = Forked(functools.partial(_share, make, take))
-    except OSError:  # no temporary file or no process to be had
-        pass
-    try:
-        meanwhile()
-        if queue is not None:
-            made.update(_share(make, take))
-        if theirs is not None:
-            with contextlib.suppress(ForkedFailed):
-                made.update(theirs.result())
+        for _ in meanwhile:
+            helpers.see_to()
+        made: dict[int, R] = {}
+        for index in sorted(set(range(count)).difference(shared)):
+            made[index] = make(index)
+            helpers.see_to()
+        made.update(helpers.rest())
+        made.update(helpers.finish())
     finally:
-        if theirs is not None:
-            theirs.close()
-        if queue is not None:
-            queue.close()
+        helpers.close()
     return [made[index] if index in made else make(index) for index in range(count)]
 
 
-def _chunk_queue(count: int) -> IO[bytes]:
-    """The work of `in_two_processes`: an unnamed temporary file holding the first index of
-    each chunk of `CHUNK` items, in order, a 4-byte record each, read from its start.
+class _Helpers(Generic[R]):
+    """The helper processes of `in_two_processes`, one at a time, and the queue of shared
+    items they take from."""
 
-    Both processes read it through the same open file, whose position the system moves for
+    def __init__(
+        self,
+        make: Callable[[int], R],
+        shared: Sequence[int],
+        after: Forked[Any] | None,
+        per_helper: int,
+    ) -> None:
+        self._make = make
+        self._after = after
+        self._share = functools.partial(_share, make, limit=per_helper)
+        self._helper: Forked[list[tuple[int, R]]] | None = None
+        self._made: dict[int, R] = {}
+        self._queue: IO[bytes] | None = None
+        self._may_fork = True  # until a helper could not start, or died
+        self._take: Callable[[], Sequence[int]] = lambda: ()  # no queue: nothing to share
+        try:
+            self._queue = _chunk_queue(len(shared))
+        except OSError:  # no temporary file to be had: everything is made here
+            self._may_fork = False
+        else:
+            self._take = functools.partial(_next_chunk, self._queue.fileno(), shared)
+        self.see_to()
+
+    def see_to(self) -> None:
+        """Take what a helper that ended made, and start the next if items are left (once
+        the `after` process ended)."""
+        if self._helper is not None:
+            if not self._helper.ended():
+                return
+            self._hand_back()
+        if self._after is not None:
+            if not self._after.ended():
+                return
+            self._after = None
+        if self._may_fork and self._queue is not None and _items_left(self._queue):
+            try:
+                self._helper = Forked(functools.partial(self._share, self._take))
+            except OSError:  # no process to be had
+                self._may_fork = False
+
+    def rest(self) -> dict[int, R]:
+        """The shared items no helper took, made here a few at a time."""
+        made: dict[int, R] = {}
+        while chunk := self._take():
+            made.update((index, self._make(index)) for index in chunk)
+            self.see_to()
+        return made
+
+    def finish(self) -> dict[int, R]:
+        """What the helpers made, once the last is done."""
+        if self._helper is not None:
+            self._hand_back()
+        return self._made
+
+    def close(self) -> None:
+        """End a helper still running (when this process failed), and drop the queue."""
+        if self._helper is not None:
+            self._helper.close()
+        if self._queue is not None:
+            self._queue.close()
+
+    def _hand_back(self) -> None:
+        assert self._helper is not None
+        try:
+            self._made.update(self._helper.result())
+        except ForkedFailed:
+            self._may_fork = False
+        self._helper = None
+
+
+def _chunk_queue(count: int) -> IO[bytes]:
+    """The shared items of `in_two_processes`: an unnamed temporary file holding where each
+    chunk of `CHUNK` items starts in their list, in order, a 4-byte record each, read from its
+    start.
+
+    Every process reads it through the same open file, whose position the system moves for
     each read, one at a time: each record goes to one process, and no lock is needed. (A lock
-    in shared memory would stay taken, and the other process wait forever, were the worker
+    in shared memory would stay taken, and the other process wait forever, were a helper
     killed while it held it, short of memory say.)
     """
     queue = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the caller)
@@ -123,17 +205,29 @@ def _chunk_queue(count: int) -> IO[bytes]:
     return queue
 
 
-def _next_chunk(queue: int, total: int) -> range:
-    """The indices of the next few items no process has taken yet (empty when none is left)."""
+def _items_left(queue: IO[bytes]) -> bool:
+    """Whether any process is yet to take a chunk of the queue."""
+    fd = queue.fileno()
+    return os.lseek(fd, 0, os.SEEK_CUR) < os.fstat(fd).st_size
+
+
+def _next_chunk(queue: int, shared: Sequence[int]) -> Sequence[int]:
+    """The next few of the `shared` items no process has taken yet (none when none is left)."""
     record = os.read(queue, 4)
     if len(record) < 4:
-        return range(0)
+        return ()
     start = int.from_bytes(record, "little")
-    return range(start, min(start + CHUNK, total))
+    return shared[start : start + CHUNK]
 
 
-def _share(make: Callable[[int], R], take: Callable[[], range]) -> list[tuple[int, R]]:
-    return [(index, make(index)) for chunk in iter(take, range(0)) for index in chunk]
+def _share(
+    make: Callable[[int], R], take: Callable[[], Sequence[int]], limit: int
+) -> list[tuple[int, R]]:
+    """A helper's work: chunks of the queue, until it is empty or `limit` items are made."""
+    made: list[tuple[int, R]] = []
+    while len(made) < limit and (chunk := take()):
+        made.extend((index, make(index)) for index in chunk)
+    return made
 
 
 class ForkedFailed(Exception):
@@ -162,12 +256,21 @@ class Forked(Generic[R]):
         if pid == 0:
             _hand_back(task, self._file)
         self._pid: int | None = pid
+        self._status: int | None = None  # once `ended` saw it end
+
+    def ended(self) -> bool:
+        """Whether the process ended (without waiting for it)."""
+        if self._status is None and self._pid is not None:
+            pid, status = os.waitpid(self._pid, os.WNOHANG)
+            if pid != 0:
+                self._status = status
+        return self._status is not None
 
     def result(self) -> R:
         """What `task` returned; `ForkedFailed` when it raised or its process died."""
         if self._pid is None:
             raise ForkedFailed("closed")
-        _, status = os.waitpid(self._pid, 0)
+        status = self._status if self._status is not None else os.waitpid(self._pid, 0)[1]
         self._pid = None
         with self._file:
             if status != 0:
@@ -178,11 +281,11 @@ class Forked(Generic[R]):
 
     def close(self) -> None:
         """End the process, unless its result was taken."""
-        if self._pid is not None:
+        if self._pid is not None and self._status is None:
             with contextlib.suppress(OSError):
                 os.kill(self._pid, signal.SIGKILL)
                 os.waitpid(self._pid, 0)
-            self._pid = None
+        self._pid = None
         self._file.close()
 
 

@@ -444,7 +444,8 @@ def test_records_hold_from_one_process_to_the_next(make_site: MakeSite) -> None:
 
 #: A build rendering in two processes, run in a fresh interpreter: forking is only done (and only
 #: safe) with one thread, and a test session may have others running. With "fail", the process
-#: forked to make the search index fails; with "no-temporary-file", it cannot be started.
+#: forked to make the search index fails; with "no-temporary-file", it cannot be started; with
+#: "rebuild", the build is made, a title edited, and the build made again, keeping the rest.
 PARALLEL_BUILD = """
 import sys
 from pathlib import Path
@@ -474,13 +475,23 @@ if sys.argv[2] == "no-temporary-file":
         raise OSError(28, "No space left on device")
     briefgen.workers.tempfile.TemporaryFile = refused
 root = Path(sys.argv[1])
-build(load_config(root / "briefgen.yaml", output=root / "parallel")[0])
-print(shared, len(forked))
+config = load_config(root / "briefgen.yaml", output=root / "parallel")[0]
+if sys.argv[2] == "rebuild":
+    build(config)
+    edited = root / "content" / "geneva.yaml"
+    edited.write_text(edited.read_text().replace("Geneva talks", "Geneva talks resume"))
+    shared.clear(); forked.clear()
+report = build(config)
+print(shared, report.unchanged, len(forked))
 """
 
 
-@pytest.mark.parametrize("search", ["forked", "fail", "no-temporary-file", "from scratch"])
+@pytest.mark.parametrize(
+    "search", ["forked", "fail", "no-temporary-file", "from scratch", "rebuild"]
+)
 def test_building_in_two_processes_gives_the_same_site(make_site: MakeSite, search: str) -> None:
+    """Made in forked processes, a fresh render spreads its pages over helpers one at a time,
+    a rebuild over one helper (`Renderer._outcomes`): either way, the same site."""
     root = _project(make_site)
     serial = build(_config(root, "serial"))
     (root / CACHE_DIR / READINGS).unlink()
@@ -494,11 +505,16 @@ def test_building_in_two_processes_gives_the_same_site(make_site: MakeSite, sear
         text=True,
         check=True,
     )
-    shared, forked = finished.stdout.strip().rsplit(" ", 1)
+    shared, unchanged, forked = finished.stdout.strip().rsplit(" ", 2)
     briefings = len(ARTICLES)
-    assert shared == f"[{briefings}, {briefings}, {serial.pages}]", (
-        "every file to load, reading and page went through it"
-    )
+    if search == "rebuild":
+        assert shared.endswith(f", {serial.pages}]"), "every page went through it"
+        assert int(unchanged) > serial.pages // 2, "most of the output kept"
+    else:
+        assert shared == f"[{briefings}, {briefings}, {serial.pages}]", (
+            "every file to load, reading and page went through it"
+        )
+        assert unchanged == "0"
     assert forked == "1", "the search index was made by a process of its own"
     fresh = root.parent / "fresh"  # the edited project, built from scratch
     fresh.mkdir()
