@@ -140,14 +140,16 @@ def _build_and_write(
     cache = ExtractionCache(cache_dir)
     sources = briefing_sources(inputs.briefings, cache, memo)
     search = SearchCache(cache_dir)
+    salt = render_salt(theme_key, config).hex()
+    # Another salt (a theme, config or briefgen changed) makes every file anew: no record of
+    # the previous build can match, and the render is a fresh one (`Renderer._outcomes`).
+    records = previous.records if salt == previous.salt else {}
     # Made here to be left in `left`: the site lives on in them (readings, views, links).
     assembler = Assembler()
-    renderer = Renderer(previous=previous.records, parallel=True, search=search.read())
+    renderer = Renderer(previous=records, parallel=True, search=search.read())
     left += (cache, sources, assembler, renderer)
-    salt = render_salt(theme_key, config).hex()
-    # With no spare, a mirror of the output is worth making when most of it is to stay: never
-    # with another salt (a theme, config or briefgen changed), which makes every file anew.
-    mirror = bool(previous.records) and salt == previous.salt
+    # With no spare, a mirror of the output is worth making when most of it is to stay.
+    mirror = bool(records)
     with StagedSite(config.output, spare=cache_dir / SPARE_SITE, mirror=mirror) as staged:
         built = _build_site(
             config,
