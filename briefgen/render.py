@@ -270,7 +270,7 @@ class Renderer:
         ]
         out = _Output(sink)
         if self._fresh:
-            searching = self._search_ahead(site, sink, forked, site_documents(site, links))
+            searching = self._search_ahead(site, sink, forked, links)
 
         def other_files() -> Iterator[None]:
             yield from out.adding(self._as_they_are(static_assets(theme)))
@@ -318,7 +318,7 @@ class Renderer:
         site: Site,
         sink: FileSink | None,
         forked: contextlib.ExitStack,
-        documents: Sequence[SearchDocument] | None = None,
+        links: ArticleLinks | None = None,
     ) -> Forked[_Searched] | None:
         """The search index, made by a forked process while this one prepares or makes the
         pages (when the render forks at all, `_forks`): it writes the index's files whose bytes
@@ -326,13 +326,14 @@ class Renderer:
         result is not asked for.
 
         A rebuild starts it before preparing the pages, when the other core had nothing to
-        do. A fresh render starts it once they are prepared, with the `documents` made here: it
-        then reads them alone, not the briefings and actors they are made from, scattered all
-        over the site's memory, which it copied (140 MB of it at 5,000 briefings; see
-        `_outcomes`)."""
+        do. A fresh render starts it once they are prepared, with their `links`, and makes the
+        index's documents here: the process then reads them alone, not the briefings and actors
+        they are made from, scattered all over the site's memory, which it copied (140 MB of it
+        at 5,000 briefings; see `_outcomes`)."""
         count = len(site.briefings) + len(site.actors) + len(site.tags)
         if sink is None or not self._forks(count):
             return None
+        documents = None if links is None else site_documents(site, links)
         try:
             task = Forked(functools.partial(self._search_to, site, documents, sink))
         except OSError:  # no process or no temporary file to be had: made here instead

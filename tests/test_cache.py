@@ -22,6 +22,7 @@ from briefgen import assemble as assemble_module
 from briefgen import build as build_module
 from briefgen import cache as cache_module
 from briefgen import load as load_module
+from briefgen import render as render_module
 from briefgen import write as write_module
 from briefgen.build import SiteBuilder, build, build_in_memory, extract_all
 from briefgen.cache import (
@@ -531,6 +532,19 @@ def test_building_in_two_processes_gives_the_same_site(make_site: MakeSite, sear
         for r in roots
     ]
     assert readings[0] == readings[1], "and the readings"
+
+
+def test_a_render_that_forks_nothing_makes_the_search_documents_once(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a forked search process is handed documents made ahead: a preview's render, or a
+    small site's, makes them once, for the index it makes itself."""
+    root = _project(make_site)
+    made = _first_arguments(monkeypatch, render_module, "site_documents")
+    SiteBuilder(lambda: _config(root)).build()
+    assert len(made) == 1
+    build(_config(root, "small"))
+    assert len(made) == 2
 
 
 def test_a_build_leaves_the_cycle_collector_as_it_found_it(make_site: MakeSite) -> None:
