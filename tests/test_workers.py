@@ -80,7 +80,7 @@ def test_helpers_take_turns_on_the_shared_items_alone() -> None:
 def test_helpers_start_once_the_process_before_them_ended() -> None:
     parent = os.getpid()
     before = Forked(lambda: (time.sleep(0.3), time.monotonic())[1])
-    made = in_two_processes(_made_where, 300, after=before)
+    made = in_two_processes(_made_where, 600, after=before)  # 1.2 s here alone
     ended = before.result()
     helped = [started for pid, started, _ in made if pid != parent]
     assert helped, "a helper took some items"
