@@ -45,7 +45,7 @@ from briefgen.model import (
     Tag,
     TimelineEntry,
 )
-from briefgen.names import NameFinder, name_key, url_name
+from briefgen.names import NameFinder, name_key, text_key, url_name
 
 _CALENDAR_VALUE = re.compile(
     r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})(?:-(?P<day>\d{2}))?|W(?P<week>\d{2})))?"
@@ -598,7 +598,7 @@ def _involved(
     a site.
     """
     names = [(f" {key} ", i) for i, actor in enumerate(actors) for key in _names(actor)]
-    described = [f" {name_key(event.event or event.text)} " for event in events]
+    described = [f" {text_key(event.event or event.text)} " for event in events]
     involving = _naming(described, names)
     mentions = sorted((m.start, i) for i, actor in enumerate(actors) for m in actor.mentions)
     starts = [start for start, _ in mentions]

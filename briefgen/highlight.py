@@ -92,7 +92,10 @@ class ArticleLinks:
     def event(self, briefing: Briefing, event: DatedEvent) -> str | None:
         """The timeline place (page and id) of a briefing's event (the same or an equal one),
         if it is on the timeline."""
-        own = self._events_by_briefing().get(briefing.slug, {})
+        return self._place(self._events_by_briefing().get(briefing.slug, {}), event)
+
+    def _place(self, own: dict[int, tuple[DatedEvent, str]], event: DatedEvent) -> str | None:
+        """`event`'s timeline place, among `own` (a briefing's, from `_events_by_briefing`)."""
         known = own.get(id(event))
         if known is None or known[0] is not event:
             known = next(((kept, anchor) for kept, anchor in own.values() if kept == event), None)
@@ -118,9 +121,11 @@ class ArticleLinks:
         known = self._targets.get(briefing.slug)
         if known is not None and known[0] is briefing:
             return known[1]
+        # The briefing's events are looked up once: a site has a hundred thousand of them.
+        own_events = self._events_by_briefing().get(briefing.slug, {})
         targets = (
             tuple(self.actor(briefing, actor) for actor in briefing.actors),
-            tuple(self.event(briefing, event) or "" for event in briefing.dates),
+            tuple(self._place(own_events, event) or "" for event in briefing.dates),
         )
         self._targets[briefing.slug] = (briefing, targets)
         return targets
@@ -149,9 +154,8 @@ class ArticleLinks:
             yield Mark(start, end, text[start:end], target, classes)
 
     def _date_marks(self, briefing: Briefing) -> Iterator[Mark]:
-        for event in briefing.dates:
-            target = self.event(briefing, event)
-            if target is None or event.start is None or event.end is None or not event.text:
+        for event, target in zip(briefing.dates, self.targets(briefing)[1], strict=True):
+            if not target or event.start is None or event.end is None or not event.text:
                 continue
             yield Mark(event.start, event.end, event.text, target, "mention mention-date")
 

@@ -25,9 +25,17 @@ def name_key(name: str) -> str:
     """A comparison key for names: case, accents and spacing do not tell two actors apart.
 
     Cached: assembling a site compares the same few thousand names hundreds of thousands of
-    times. ASCII text, most of it, has no accent to take off and skips the decomposition.
+    times. Text seen once (an event's description, which assembling searches for names) goes
+    to `text_key`, the same key uncached: a hundred thousand sentences would fill the cache,
+    push the names out of it and stay in memory for the whole build.
     """
-    letters = name.casefold()
+    return text_key(name)
+
+
+def text_key(text: str) -> str:
+    """`name_key` of `text`, not cached. ASCII text, most of it, has no accent to take off and
+    skips the decomposition."""
+    letters = text.casefold()
     if not letters.isascii():
         letters = unicodedata.normalize("NFKD", letters).translate(_WITHOUT_COMBINING)
     return " ".join(_NAME_PUNCTUATION.sub(" ", letters).split())
