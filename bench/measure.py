@@ -59,12 +59,16 @@ class Sample:
 
 @dataclass(frozen=True, slots=True)
 class Latency:
-    """Edit → updated page through one tool's preview server."""
+    """Edit → updated page through one tool's preview server, started on a clean project
+    (`startup` to its first page); and `restart`, its start after a build and one edit, to the
+    edited page."""
 
     tool: str
     startup: float | None = None
     samples: tuple[float, ...] = ()
     error: str = ""
+    restart: float | None = None
+    restart_error: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +98,7 @@ class SizeResult:
     def failed(self) -> bool:
         return (
             any(not s.ok for r in self.rounds for s in r.values())
-            or any(lat.error for lat in self.latency)
+            or any(lat.error or lat.restart_error for lat in self.latency)
             or bool(self.extraction and self.extraction.error)
         )
 

@@ -223,14 +223,21 @@ def _latency_table(latencies: Sequence[Latency]) -> list[str]:
         f"pause of twice the previous latency plus a random 1.0{DASH}1.6 s, so that the previous "
         "rebuild is over (before the first edit, the server's start time, at most 30 s, instead "
         "of twice the previous latency: Pelican watches files only once its first build is "
-        "done).",
+        "done). The server starts on a clean project (no output, no cache). Then, once it is "
+        "stopped: a build, an edit of the same briefing's title, and the server again, until it "
+        "serves the edited page (*after a build*).",
         "",
         f"| tool | server start → first page (s) | edit → updated page, median (min{DASH}max) "
-        "(s) | edits |",
-        "|---|---:|---:|---:|",
+        "(s) | edits | after a build: server start → edited page (s) |",
+        "|---|---:|---:|---:|---:|",
     ]
     for latency in latencies:
         startup = DASH if latency.startup is None else f"{latency.startup:.2f}"
+        restart = (
+            f"not measured: {_one_line(latency.restart_error)}"
+            if latency.restart is None
+            else f"{latency.restart:.2f}"
+        )
         spread = _spread(list(latency.samples), 3)
         if latency.error:
             spread = (
@@ -238,7 +245,9 @@ def _latency_table(latencies: Sequence[Latency]) -> list[str]:
                 if not latency.samples
                 else (f"{spread}; then {_one_line(latency.error)}")
             )
-        lines.append(f"| {latency.tool} | {startup} | {spread} | {len(latency.samples)} |")
+        lines.append(
+            f"| {latency.tool} | {startup} | {spread} | {len(latency.samples)} | {restart} |"
+        )
     return [*lines, ""]
 
 

@@ -18,6 +18,7 @@ results, and the exit status is 1 if anything failed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import http.client
 import os
@@ -30,7 +31,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -160,30 +161,60 @@ def measure_latency(
 ) -> Latency:
     """Start the tool's server, then `samples` times: change the probe's title and poll its page
     until the new title is served; the time runs from just before the write."""
-    project = corpus / tool.name
-    remove(project, tool.clean)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}{tool.page(probe)}"
-    log = (corpus / f"{tool.name}-serve.log").open("wb")
-    started = time.perf_counter()
+    remove(corpus / tool.name, tool.clean)
     try:
+        with _serving(corpus, tool, probe) as (url, started, server):
+            return _latency_samples(corpus, tool, probe, url, samples, timeout, started, server)
+    except OSError as failure:
+        return Latency(tool.name, error=f"cannot start: {failure}")
+    finally:
+        rewrite_article(corpus, tool, probe)
+
+
+def measure_restart(
+    corpus: Path, tool: Tool, probe: Article, timeout: float
+) -> tuple[float | None, str]:
+    """A build, one edit of the probe's title, then the server: the time from its start to the
+    edited page (what a user waits to preview a change to a site built before), or None with
+    what went wrong."""
+    built = run_measured(tool.command(tool.build), corpus / tool.name, timeout)
+    if not built.ok:
+        return None, f"build failed: {built.error[-300:]}"
+    marker = "bench-restart"
+    rewrite_article(corpus, tool, retitled(probe, f"{probe.title} ({marker})"))
+    try:
+        with _serving(corpus, tool, probe) as (url, started, server):
+            if _poll(url, marker.encode(), started + timeout, server):
+                return time.perf_counter() - started, ""
+            why = "exited" if server.poll() is not None else f"served no edit in {timeout:.0f} s"
+            return None, f"server {why} (see {corpus / tool.name}-serve.log)"
+    except OSError as failure:
+        return None, f"cannot start: {failure}"
+    finally:
+        rewrite_article(corpus, tool, probe)
+
+
+@contextlib.contextmanager
+def _serving(
+    corpus: Path, tool: Tool, probe: Article
+) -> Iterator[tuple[str, float, subprocess.Popen[bytes]]]:
+    """The tool's preview server on a free port, stopped on exit: the probe's address, the
+    time it was started, the process. Its output goes to `<tool>-serve.log`."""
+    port = free_port()
+    with (corpus / f"{tool.name}-serve.log").open("wb") as log:
+        started = time.perf_counter()
         server = subprocess.Popen(
             tool.command(tool.serve, port),
-            cwd=project,
+            cwd=corpus / tool.name,
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    except OSError as failure:
-        log.close()
-        return Latency(tool.name, error=f"cannot start: {failure}")
-    try:
-        return _latency_samples(corpus, tool, probe, url, samples, timeout, started, server)
-    finally:
-        stop_process(server)
-        log.close()
-        rewrite_article(corpus, tool, probe)
+        try:
+            yield f"http://127.0.0.1:{port}{tool.page(probe)}", started, server
+        finally:
+            stop_process(server)
 
 
 def _latency_samples(
@@ -331,6 +362,10 @@ def measure_size(n: int, runs: int, args: argparse.Namespace, tools: Sequence[To
         progress(
             f"latency: {tool.name}: {[round(t, 3) for t in measured.samples]} s {measured.error}"
         )
+        progress(f"restart: {tool.name} build, one edit, serve")
+        restart, why = measure_restart(corpus, tool, probe, args.latency_timeout)
+        latency[-1] = replace(measured, restart=restart, restart_error=why)
+        progress(f"restart: {tool.name}: {why or f'{restart:.2f} s'}")
     extraction = None
     if args.extraction:
         progress(f"extraction: {n} articles x {runs}")

@@ -639,10 +639,11 @@ OUTPUT_RECORDS = "output.json"
 class PreviousBuild:
     """What the last build left for this one.
 
-    `records` hold for the files still exactly as it wrote them. `inputs` is the digest of
-    everything it made the site from, `warnings` those its render stage gave, `names` every
-    file it wrote, `salt` the salt of its files' digests (`render.render_salt`, in hex);
-    `is_intact` says whether the output is still exactly that site, file for file.
+    `records` hold for the files still exactly as it wrote them, and `identities` tell those
+    files (`_identity_of`). `inputs` is the digest of everything it made the site from,
+    `warnings` those its render stage gave, `names` every file it wrote, `salt` the salt of its
+    files' digests (`render.render_salt`, in hex); `is_intact` says whether the output is still
+    exactly that site, file for file.
     """
 
     records: Mapping[str, OutputRecord] = field(default_factory=dict)
@@ -650,11 +651,27 @@ class PreviousBuild:
     warnings: tuple[Problem, ...] = ()
     names: tuple[str, ...] = ()
     salt: str = ""
+    identities: Mapping[str, list[int]] = field(default_factory=dict)
 
     def is_intact(self, output: Path) -> bool:
         """Whether every file it wrote is still there as written, and no other (a walk of the
         output: asked only when nothing else changed)."""
         return bool(self.names) and len(self.records) == len(self.names) == _count_files(output)
+
+    def read(self, output: Path, name: str) -> bytes | None:
+        """The bytes of `output`'s file `name` (a POSIX path the site has), while it is the
+        very file this build wrote; None when it is not, or cannot be read. Checked on the open
+        file: a build running meanwhile replaces files, never writes into them."""
+        identity = self.identities.get(name)
+        if identity is None:
+            return None
+        try:
+            with open(os.path.join(output, name), "rb") as file:
+                if _identity(os.fstat(file.fileno())) != identity:
+                    return None
+                return file.read()
+        except OSError:
+            return None
 
 
 def read_previous_build(folder: Path, output: Path) -> PreviousBuild:
@@ -668,14 +685,18 @@ def read_previous_build(folder: Path, output: Path) -> PreviousBuild:
         data = json.loads((folder / OUTPUT_RECORDS).read_text(encoding="utf-8"))
         if data["output"] != str(output):
             return PreviousBuild()
-        records = {
-            name: OutputRecord(str(digest), tuple(_problem_from_json(w) for w in warnings))
-            for name, (digest, identity, warnings) in data["files"].items()
-            if _identity_of(os.path.join(output, name)) == identity
-        }
+        records = {}
+        identities = {}
+        for name, (digest, identity, warnings) in data["files"].items():
+            if _identity_of(os.path.join(output, name)) == identity:
+                records[name] = OutputRecord(
+                    str(digest), tuple(_problem_from_json(w) for w in warnings)
+                )
+                identities[name] = identity
         names = tuple(map(str, data["files"]))
         warnings = tuple(_problem_from_json(w) for w in data["warnings"])
-        return PreviousBuild(records, str(data["inputs"]), warnings, names, str(data["salt"]))
+        salt = str(data["salt"])
+        return PreviousBuild(records, str(data["inputs"]), warnings, names, salt, identities)
     except (OSError, ValueError, TypeError, KeyError):
         return PreviousBuild()
 
@@ -707,9 +728,12 @@ def _identity_of(path: str) -> list[int] | None:
     string: a build asks this of every output file twice, and pathlib's objects cost more than
     the stat.)"""
     try:
-        stat = os.stat(path)
+        return _identity(os.stat(path))
     except OSError:
         return None
+
+
+def _identity(stat: os.stat_result) -> list[int]:
     return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
 
 

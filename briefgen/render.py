@@ -159,9 +159,12 @@ class Renderer:
     processes (for `build`), `previous` holds the records of the files the previous build wrote
     (`RenderedSite.records`): a file whose inputs have the same digest is not made again but
     listed in `RenderedSite.kept`, and `search` where the previous build's search index was
-    (`RenderedSite.search`). A change of theme file, label, config or
-    briefgen itself forgets everything. The output is always byte-identical to a fresh
-    `render_site`.
+    (`RenderedSite.search`). A preview can start from a build's output too: given `previous`
+    and `read_previous` (the bytes of a file of that output, while it is still as written), its
+    first render reads such a file instead of making it, then forgets them both, its memory
+    holding every file; with `search`, its index starts from the build's. A change of theme
+    file, label, config or briefgen itself forgets everything. The output is always
+    byte-identical to a fresh `render_site`.
 
         renderer = Renderer()
         rendered = renderer.render(site)    # after each build, with the newly assembled site
@@ -173,8 +176,10 @@ class Renderer:
         *,
         parallel: bool = False,
         search: SearchState | None = None,
+        read_previous: Callable[[str], bytes | None] | None = None,
     ) -> None:
         self._previous = previous
+        self._read_previous = read_previous
         self._parallel = parallel
         self._kept_search = search
         self._search_state = SearchState()
@@ -187,7 +192,8 @@ class Renderer:
         self._reuse: OutputReuse | None = None
         self._records: dict[str, OutputRecord] = {}
         self._remembers = True
-        self._search = SearchIndex()
+        # A preview's index, from one build to the next: from `search`, if given, at first.
+        self._search = SearchIndex(search)
         self._rows: SiteRows | None = None
         self._layout: TimelineLayout | None = None
         self._last: _LastRender | None = None
@@ -304,6 +310,8 @@ class Renderer:
         out.add_all(feeds.items())
         self._files.sweep()
         self._reuse = None
+        if self._remembers:  # every file is in memory now, to be reused from there
+            self._previous = self._read_previous = None
         return RenderedSite(
             out.files,
             problems + feed_problems,
@@ -506,11 +514,13 @@ class Renderer:
         self, page: Page, *, every_page: Mapping[str, Any], theme: Theme, root: Path
     ) -> PageOutcome:
         verdict = self._verdict(page.path, page.key)
-        if verdict.kept is not None:
+        if verdict.kept is not None and not self._remembers:
             return PageOutcome(page.path, None, verdict.kept.warnings, verdict.kept, kept=True)
         rendered: list[Page] = []
 
         def render() -> tuple[bytes, tuple[Problem, ...]]:
+            if verdict.kept is not None and (held := self._held(page.path)) is not None:
+                return held, verdict.kept.warnings
             rendered.append(page)
             return self._render_page(page, every_page)
 
@@ -543,9 +553,15 @@ class Renderer:
         verdict = self._verdict(name, key)
         if (record := verdict.record()) is not None:
             self._records[name] = record
-        if verdict.kept is not None:
-            return None
-        return self._files.get(name, key, make) if self._remembers else make()
+        if not self._remembers:
+            return None if verdict.kept is not None else make()
+        if verdict.kept is None:
+            return self._files.get(name, key, make)
+        return self._files.get(name, key, lambda: self._held(name) or make())
+
+    def _held(self, name: str) -> bytes | None:
+        """The previous output's `name`, read for a preview's memory (see `Renderer`)."""
+        return None if self._read_previous is None else self._read_previous(name)
 
 
 @contextlib.contextmanager

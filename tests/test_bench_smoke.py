@@ -135,4 +135,6 @@ def test_benchmark_measures_the_edit_to_page_latency_of_briefgen_serve(tmp_path:
         str(results),
     )
     assert ran.returncode == 0, ran.stderr[-3000:]
-    assert re.search(rf"\| briefgen \| {NUMBER} \| {NUMBER} \| 1 \|", results.read_text())
+    assert re.search(
+        rf"\| briefgen \| {NUMBER} \| {NUMBER} \| 1 \| {NUMBER} \|", results.read_text()
+    )
