@@ -410,8 +410,12 @@ class SiteBuilder:
         previous = read_previous_build(cache_dir, config.output)
         inputs = load_inputs(config, drafts=self._drafts, memo=self._memo)
         sources = briefing_sources(inputs.briefings, self._cache, self._memo)
+        salt = render_salt(theme_fingerprint(find_theme(config)), config).hex()
+        # Without records that can match (no build, or one with another theme, config or
+        # briefgen), the files' inputs are not even digested.
+        records = previous.records if previous.records and salt == previous.salt else None
         self._renderer = Renderer(
-            previous.records,
+            records,
             search=SearchCache(cache_dir).read(),
             read_previous=functools.partial(previous.read, config.output),
         )

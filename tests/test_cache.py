@@ -893,11 +893,17 @@ def test_a_preview_holds_its_site_without_the_output_after_its_first_build(
     assert dict(second.files) == dict(build_in_memory(_config(root, "fresh")).files)
 
 
-def test_a_preview_without_a_build_makes_every_page(
-    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("before", ["no build", "a build with another config"])
+def test_a_preview_with_nothing_to_take_makes_every_page_without_digesting_it(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, before: str
 ) -> None:
     root = _project(make_site)
+    if before != "no build":
+        build(_config(root))
+        (root / "briefgen.yaml").write_text("title: Another title\n")
     rendered = _rendered_pages(monkeypatch)
+    compared = _first_arguments(monkeypatch, render_module, "OutputReuse")
     previewed = SiteBuilder(lambda: _config(root)).build()
     assert len(rendered) == previewed.report.pages
-    assert not (root / "_site").exists(), "a preview writes no output"
+    assert compared == [], "no record could match: no file's inputs digested"
+    assert (root / "_site").exists() == (before != "no build"), "a preview writes no output"
