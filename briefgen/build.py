@@ -362,10 +362,11 @@ class SiteBuilder:
     def __init__(self, load_config: Callable[[], SiteConfig], *, drafts: bool = False) -> None:
         self._load_config = load_config
         self._drafts = drafts
-        self._memo = LoadMemo()
         self._assembler = Assembler()
-        self._renderer = Renderer()
-        self._cache: ExtractionCache | None = None  # the project's, from the first build on
+        # The memo, cache and renderer of the project, made by the first build.
+        self._memo: LoadMemo | None = None
+        self._cache: ExtractionCache | None = None
+        self._renderer: Renderer | None = None
         self._built = False  # until a first build succeeded
 
     def build(self, first: Collection[str] = (), early: FileSink | None = None) -> BuiltSite:
@@ -414,8 +415,10 @@ class SiteBuilder:
         # Without records that can match (no build, or one with another theme, config or
         # briefgen), the files' inputs are not even digested.
         records = previous.records if previous.records and salt == previous.salt else None
+        # It forks helpers where it can: for a preview, before it starts its threads.
         self._renderer = Renderer(
             records,
+            parallel=True,
             search=SearchCache(cache_dir).read(),
             read_previous=functools.partial(previous.read, config.output),
         )

@@ -435,7 +435,7 @@ class Renderer:
         index's."""
         errors: list[Problem] = []
         make = functools.partial(self._page_outcome, every_page=every_page, theme=theme, root=root)
-        for outcome in self._outcomes(pages, make, out, others):
+        for page, outcome in zip(pages, self._outcomes(pages, make, out, others), strict=True):
             if outcome.error is not None:
                 errors.append(outcome.error)
                 continue
@@ -444,6 +444,8 @@ class Renderer:
             elif outcome.html is None:
                 out.names.append(outcome.path)  # already given to the sink
             else:
+                if self._remembers:  # made here, or by a helper, whose memory is gone
+                    self._pages.put(page.path, page.key, (outcome.html, outcome.warnings))
                 out.add(outcome.path, outcome.html)
             self.rendered_pages += outcome.rendered
             problems.extend(outcome.warnings)
@@ -463,9 +465,10 @@ class Renderer:
         """`make` of every page, in order, with `others` putting the files that are not pages
         and the search index's files in `out`.
 
-        With `parallel` and a sink, the pages are shared with forked helpers
-        (`workers.in_two_processes`) while this process makes the other files first; each
-        process hands what it makes to the sink itself.
+        With `parallel`, the pages are shared with forked helpers (`workers.in_two_processes`)
+        while this process makes the other files first; each process hands what it makes to
+        the sink itself (without one, for a preview's first build, the helpers hand the pages
+        back, and this process remembers them).
 
         A rebuild keeps most pages, and the digests that tell which are quickly made: one
         helper takes pages of every kind from the start (forking again and again would cost
@@ -482,7 +485,7 @@ class Renderer:
         end.
         """
         sink = out.sink
-        if sink is None or not self._forks(len(pages)):
+        if not self._forks(len(pages)):
             for _ in others.files():
                 pass
             others.search_files()
@@ -490,24 +493,31 @@ class Renderer:
 
         def made(index: int) -> PageOutcome:
             outcome = make(pages[index])
-            if outcome.html is None:
+            if outcome.html is None or sink is None:
                 return outcome
             sink(outcome.path, outcome.html)
             return dataclasses.replace(outcome, html=None)
+
+        def meanwhile() -> Iterator[None]:
+            yield from others.files()
+            if others.searching is None:  # no search process: the index is made here too
+                others.search_files()
+                yield
 
         if self._fresh:
             shared = [i for i, page in enumerate(pages) if page.template not in READ_SITE_WIDE]
             outcomes = in_two_processes(
                 made,
                 len(pages),
-                others.files(),
+                meanwhile(),
                 shared=shared,
                 after=others.searching,
                 per_helper=-(-len(shared) // PAGE_HELPERS),
             )
         else:
-            outcomes = in_two_processes(made, len(pages), others.files())
-        others.search_files()
+            outcomes = in_two_processes(made, len(pages), meanwhile())
+        if others.searching is not None:
+            others.search_files()
         return outcomes
 
     def _page_outcome(
@@ -764,6 +774,10 @@ class Memo(Generic[T]):
         value = known[1] if trusted and known is not None else make()
         self._asked[name] = (key, value)
         return value
+
+    def put(self, name: str, key: object, value: T) -> None:
+        """Keep `value`, made from `key` (by another process, say), as `get` would."""
+        self._asked[name] = (key, value)
 
     def sweep(self) -> None:
         self._kept, self._asked = self._asked, {}

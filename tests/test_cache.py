@@ -534,6 +534,65 @@ def test_building_in_two_processes_gives_the_same_site(make_site: MakeSite, sear
     assert readings[0] == readings[1], "and the readings"
 
 
+#: A preview's first build, in a fresh interpreter with no thread (as `serve` makes it, before
+#: its threads start), forking even for a small site; then a second build once a thread runs. It
+#: writes the first build's files under argv[2] and prints what went through the helpers, the
+#: pages the second build rendered, and whether it gave the same site.
+PARALLEL_PREVIEW = """
+import json, sys, threading
+from pathlib import Path
+from briefgen import build as build_module, load, render
+from briefgen.build import SiteBuilder
+from briefgen.config import load_config
+render.PARALLEL_PAGES, render.cores = 1, lambda: 2
+build_module.POOL_THRESHOLD, build_module.cores = 1, lambda: 2
+load.PARALLEL_LOADS, load.cores = 1, lambda: 2
+shared = []
+def counted(*args, **kwargs):
+    shared.append(args[1])
+    return in_two_processes(*args, **kwargs)
+in_two_processes = render.in_two_processes
+render.in_two_processes = build_module.in_two_processes = load.in_two_processes = counted
+root, out = Path(sys.argv[1]), Path(sys.argv[2])
+builder = SiteBuilder(lambda: load_config(root / "briefgen.yaml")[0])
+first = builder.build()
+threading.Thread(target=threading.Event().wait, daemon=True).start()
+rendered = []
+real = render.Renderer._render_page
+def noted(renderer, page, *rest):
+    rendered.append(page.path)
+    return real(renderer, page, *rest)
+render.Renderer._render_page = noted
+second = builder.build()
+for name, data in first.files.items():
+    (out / name).parent.mkdir(parents=True, exist_ok=True)
+    (out / name).write_bytes(data)
+print(json.dumps([shared, rendered, dict(second.files) == dict(first.files)]))
+"""
+
+
+def test_a_preview_s_first_build_shares_its_pages_with_helpers_and_remembers_them(
+    make_site: MakeSite,
+) -> None:
+    """Before its threads start, a preview's first build forks as a build does (its helpers hand
+    the pages back); what they made is remembered, so the next build makes none of it again."""
+    root = _project(make_site)
+    out = root.parent / "previewed"
+    finished = subprocess.run(
+        [sys.executable, "-c", PARALLEL_PREVIEW, str(root), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    shared, rendered, same = json.loads(finished.stdout)
+    serial = build_in_memory(_config(root, "serial"))
+    assert shared == [len(ARTICLES), len(ARTICLES), serial.report.pages], (
+        "every file to load, reading and page went through them"
+    )
+    assert file_tree(out) == dict(serial.files)
+    assert rendered == [] and same, "the next build took every page from memory"
+
+
 def test_a_render_that_forks_nothing_makes_the_search_documents_once(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:

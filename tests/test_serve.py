@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from briefgen.assemble import Assembler
 from briefgen.build import BuildReport, BuiltSite, build_in_memory
 from briefgen.config import load_config
 from briefgen.errors import BuildFailed, ConfigError, Problem
@@ -646,6 +647,26 @@ def test_the_preview_prints_the_site_url_and_a_summary(session: Session) -> None
     built, serving = session.notices.get_nowait(), session.notices.get_nowait()
     assert re.fullmatch(r"built in \d+\.\d\d s: 2 briefings, \d+ pages", built.text)
     assert serving.text == f"serving http://127.0.0.1:{session.port}/repo/ (Ctrl-C to stop)"
+
+
+def test_a_save_made_during_the_first_build_is_built_right_after_it(
+    make_site: Callable[[Mapping[str, str]], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first build runs before the watcher (so that it can fork helpers): what was saved
+    meanwhile is found by the files' stamps."""
+    root = make_site(project_files(alpha="Alpha", beta="Beta"))
+    real = Assembler.assemble
+
+    def saving_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        monkeypatch.setattr(Assembler, "assemble", real)  # once
+        (root / "content/alpha.yaml").write_text(BRIEFING.format(title="Alpha, saved meanwhile"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(Assembler, "assemble", saving_meanwhile)
+    with previewing(root) as session:
+        notice = session.next_rebuild()
+        assert notice.changed == (root / "content/alpha.yaml",)
+        assert title_on(session, "alpha") == "Alpha, saved meanwhile"
 
 
 def test_an_edit_reloads_open_pages_with_the_new_content(session: Session) -> None:

@@ -23,7 +23,13 @@ from briefgen.model import SiteConfig
 from briefgen.serve import DEFAULT_HOST, DEFAULT_PORT
 from briefgen.serve.live import LiveSite, Rebuild
 from briefgen.serve.server import PreviewServer, is_loopback
-from briefgen.serve.watch import Debouncer, SourceWatcher, watch_targets
+from briefgen.serve.watch import (
+    Debouncer,
+    SourceWatcher,
+    changed_between,
+    source_stamps,
+    watch_targets,
+)
 
 Level = Literal["info", "warning", "error"]
 
@@ -88,15 +94,21 @@ class Preview:
             self._server = PreviewServer(self._live, self._host, self._port)
             stack.callback(self._server.stop)
             stack.callback(self._live.close)
-            # Saves made during the first build are collected, and rebuilt right after it.
             self._debouncer = Debouncer(self._rebuild_after)
             self._watcher = SourceWatcher(self._debouncer.changed, poll=self._poll)
+            if not is_loopback(self._host):
+                self._notify(Notice(_EXPOSED.format(host=self._host or "every address"), "warning"))
+            # The first build runs before any thread is started, so that it can fork helpers
+            # (`workers.can_fork`); the files saved meanwhile are found by their stamps, and
+            # rebuilt right after it.
+            targets = watch_targets(config)
+            before = source_stamps(targets)
+            self._announce(self._live.rebuild(), frozenset())
             self._watch_sources()
             self._watcher.start()
             stack.callback(self._watcher.stop)
-            if not is_loopback(self._host):
-                self._notify(Notice(_EXPOSED.format(host=self._host or "every address"), "warning"))
-            self._announce(self._live.rebuild(), frozenset())
+            for path in changed_between(before, source_stamps(targets)):
+                self._debouncer.changed(path)
             self._debouncer.start()
             stack.callback(self._debouncer.stop)
             self._server.start()

@@ -101,6 +101,28 @@ def watch_targets(config: SiteConfig) -> WatchTargets:
     return WatchTargets(frozenset(files), frozenset(trees))
 
 
+def source_stamps(targets: WatchTargets) -> dict[Path, tuple[int, int, int]]:
+    """Each file of `targets` (scratch files aside) with its inode, size and modification time:
+    taken before and after a stretch without a watcher, they tell what changed meanwhile."""
+    stamps = {}
+    paths = [path for path in targets.files if path.is_file()]
+    for tree in targets.trees:
+        for folder, _, names in os.walk(tree):
+            paths.extend(Path(folder, name) for name in names)
+    for path in filter(targets.covers, paths):
+        with contextlib.suppress(OSError):
+            stat = path.stat()
+            stamps[path] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    return stamps
+
+
+def changed_between(
+    before: dict[Path, tuple[int, int, int]], after: dict[Path, tuple[int, int, int]]
+) -> set[Path]:
+    """The files added, removed or touched from `before` to `after` (`source_stamps`)."""
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+
+
 def _has_scratch_part(relative: Path) -> bool:
     return any(is_scratch_name(part) for part in relative.parts)
 
