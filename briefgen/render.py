@@ -486,8 +486,9 @@ class Renderer:
         """
         sink = out.sink
         # Without a sink, helpers hand their pages' bytes back: worth it for pages they make,
-        # not for a preview's pages read from a build's output (twice as long at 5,000).
-        if not self._forks(len(pages)) or (sink is None and not self._fresh):
+        # not for a preview's pages read from a build's output (twice as long at 5,000) nor
+        # for those it remembers, which the helpers would hand back all the same.
+        if not self._forks(len(pages)) or (sink is None and (not self._fresh or self._pages)):
             for _ in others.files():
                 pass
             others.search_files()
@@ -776,6 +777,10 @@ class Memo(Generic[T]):
         value = known[1] if trusted and known is not None else make()
         self._asked[name] = (key, value)
         return value
+
+    def __bool__(self) -> bool:
+        """Whether anything is kept."""
+        return bool(self._kept or self._asked)
 
     def put(self, name: str, key: object, value: T) -> None:
         """Keep `value`, made from `key` (by another process, say), as `get` would."""

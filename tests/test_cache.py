@@ -535,9 +535,10 @@ def test_building_in_two_processes_gives_the_same_site(make_site: MakeSite, sear
 
 
 #: A preview's first build, in a fresh interpreter with no thread (as `serve` makes it, before
-#: its threads start), forking even for a small site; then a second build once a thread runs. It
-#: writes the first build's files under argv[2] and prints what went through the helpers, the
-#: pages the second build rendered, and whether it gave the same site.
+#: its threads start), forking even for a small site; a second build, still without threads;
+#: then a third once a thread runs. It writes the first build's files under argv[2] and prints
+#: what went through the helpers by the end of the first and the second build, the pages the
+#: third rendered, and whether it gave the same site.
 PARALLEL_PREVIEW = """
 import json, sys, threading
 from pathlib import Path
@@ -556,6 +557,8 @@ render.in_two_processes = build_module.in_two_processes = load.in_two_processes 
 root, out = Path(sys.argv[1]), Path(sys.argv[2])
 builder = SiteBuilder(lambda: load_config(root / "briefgen.yaml")[0])
 first = builder.build()
+after_first = list(shared)
+builder.build()
 threading.Thread(target=threading.Event().wait, daemon=True).start()
 rendered = []
 real = render.Renderer._render_page
@@ -567,7 +570,7 @@ second = builder.build()
 for name, data in first.files.items():
     (out / name).parent.mkdir(parents=True, exist_ok=True)
     (out / name).write_bytes(data)
-print(json.dumps([shared, rendered, dict(second.files) == dict(first.files)]))
+print(json.dumps([after_first, shared, rendered, dict(second.files) == dict(first.files)]))
 """
 
 
@@ -575,7 +578,8 @@ def test_a_preview_s_first_build_shares_its_pages_with_helpers_and_remembers_the
     make_site: MakeSite,
 ) -> None:
     """Before its threads start, a preview's first build forks as a build does (its helpers hand
-    the pages back); what they made is remembered, so the next build makes none of it again."""
+    the pages back); what they made is remembered, so no later build makes it again, nor shares
+    pages it would only hand back."""
     root = _project(make_site)
     out = root.parent / "previewed"
     finished = subprocess.run(
@@ -584,13 +588,14 @@ def test_a_preview_s_first_build_shares_its_pages_with_helpers_and_remembers_the
         text=True,
         check=True,
     )
-    shared, rendered, same = json.loads(finished.stdout)
+    shared, later, rendered, same = json.loads(finished.stdout)
     serial = build_in_memory(_config(root, "serial"))
     assert shared == [len(ARTICLES), len(ARTICLES), serial.report.pages], (
-        "every file to load, reading and page went through them"
+        "every file to load, reading and page of the first build went through them"
     )
     assert file_tree(out) == dict(serial.files)
-    assert rendered == [] and same, "the next build took every page from memory"
+    assert serial.report.pages not in later[len(shared) :], "nor did the second build"
+    assert rendered == [] and same, "the third took every page from memory"
 
 
 def test_a_render_that_forks_nothing_makes_the_search_documents_once(
