@@ -212,10 +212,11 @@ class _Remembered:
 
 def _stamps(path: Path, loaded: LoadedFile) -> tuple[Stamp, Stamp]:
     assert loaded.briefing is not None
-    return _stamp(path), _stamp(loaded.briefing.article_path)
+    return file_stamp(path), file_stamp(loaded.briefing.article_path)
 
 
-def _stamp(path: Path) -> Stamp:
+def file_stamp(path: str | Path) -> Stamp:
+    """The file's `Stamp` now."""
     try:
         stat = os.stat(path)
     except OSError:

@@ -27,6 +27,7 @@ from watchdog.observers.polling import PollingObserver
 
 from briefgen.config import CONFIG_FILE
 from briefgen.errors import BriefgenError
+from briefgen.load import Stamp, file_stamp
 from briefgen.load_actors import ACTORS_FILE
 from briefgen.model import SiteConfig
 from briefgen.theme import find_theme
@@ -101,14 +102,12 @@ def watch_targets(config: SiteConfig) -> WatchTargets:
     return WatchTargets(frozenset(files), frozenset(trees))
 
 
-def source_stamps(targets: WatchTargets) -> dict[str, tuple[int, int, int]]:
-    """Each file of `targets` (scratch files aside) with its inode, size and modification time:
-    taken before and after a stretch without a watcher, they tell what changed meanwhile.
-    (Plain strings and one `scandir` per folder: 0.06 s for 10,000 files, where `Path`s and
+def source_stamps(targets: WatchTargets) -> dict[str, Stamp]:
+    """Each file of `targets` (scratch files aside) with its stamp (`load.Stamp`, the loader's
+    own): taken before and after a stretch without a watcher, they tell what changed meanwhile.
+    (Plain strings and one `scandir` per folder: 0.04 s for 10,000 files, where `Path`s and
     `covers` took 0.22 s.)"""
-    stamps: dict[str, tuple[int, int, int]] = {}
-    for path in targets.files:
-        _stamp(str(path), stamps)
+    paths = [str(path) for path in targets.files]
     folders = [str(tree) for tree in targets.trees]
     for folder in folders:
         with contextlib.suppress(OSError), os.scandir(folder) as entries:
@@ -118,19 +117,11 @@ def source_stamps(targets: WatchTargets) -> dict[str, tuple[int, int, int]]:
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(entry.path)
                 else:
-                    _stamp(entry.path, stamps)
-    return stamps
+                    paths.append(entry.path)
+    return {path: stamp for path in paths if (stamp := file_stamp(path)) is not None}
 
 
-def _stamp(path: str, stamps: dict[str, tuple[int, int, int]]) -> None:
-    with contextlib.suppress(OSError):
-        stat = os.stat(path)
-        stamps[path] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-
-
-def changed_between(
-    before: dict[str, tuple[int, int, int]], after: dict[str, tuple[int, int, int]]
-) -> set[Path]:
+def changed_between(before: dict[str, Stamp], after: dict[str, Stamp]) -> set[Path]:
     """The files added, removed or touched from `before` to `after` (`source_stamps`)."""
     return {Path(p) for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
 
