@@ -192,8 +192,9 @@ class Renderer:
         self._reuse: OutputReuse | None = None
         self._records: dict[str, OutputRecord] = {}
         self._remembers = True
-        # A preview's index, from one build to the next: from `search`, if given, at first.
-        self._search = SearchIndex(search)
+        # A preview's index, from one build to the next (from `search`, if given, at first):
+        # made when a render first remembers its files, so that a build holds no copy of it.
+        self._search: SearchIndex | None = None
         self._rows: SiteRows | None = None
         self._layout: TimelineLayout | None = None
         self._last: _LastRender | None = None
@@ -373,6 +374,8 @@ class Renderer:
         """The search index: kept in memory from build to build where bytes are too (the
         preview), else made from where the previous build's index was (`search`)."""
         if self._remembers:
+            if self._search is None:
+                self._search = SearchIndex(self._kept_search)
             return self._search.files(documents)
         index = SearchIndex(self._kept_search)
         files = index.files(documents)
