@@ -336,15 +336,21 @@ def write_files(root: Path, files: Mapping[str, str]) -> None:
         path.write_bytes(text.encode())
 
 
-def write_corpus(articles: Sequence[Article], out: Path, seed: int) -> None:
-    """Write every project under `out`, replacing a corpus generated there before.
+def write_corpus(
+    articles: Sequence[Article],
+    out: Path,
+    seed: int,
+    discard: Callable[[Path], object] = shutil.rmtree,
+) -> None:
+    """Write every project under `out`, replacing a corpus generated there before, which goes
+    to `discard` (deleted, by default; the runner moves it aside).
 
     A non-empty `out` without a manifest is refused: it may be someone's work, not ours.
     """
     if out.exists() and any(out.iterdir()):
         if not (out / MANIFEST).is_file():
             raise SystemExit(f"corpus: {out} is not empty and holds no {MANIFEST}; not touching it")
-        shutil.rmtree(out)
+        discard(out)
     for layout in PROJECTS.values():
         project = out / layout.name
         write_files(project, layout.site_files(articles))

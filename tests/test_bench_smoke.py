@@ -103,6 +103,9 @@ def test_benchmark_builds_with_briefgen_and_installed_peers_and_reports_ratios(
         if measured:
             assert re.search(rf"\| clean build, empty cache \| wall \|.*{NUMBER}", report)
     assert re.search(rf"\| 20 \| [\d,]+ \| 1 \| {NUMBER} \| {NUMBER} \| [\d,]+ \|", report)
+    # Clean builds moved the outputs aside; the run deleted them once over.
+    assert list((tmp_path / ".trash").iterdir()) == []
+    assert (tmp_path / "n20-seed1" / "briefgen" / "_site" / "index.html").is_file()
 
 
 def test_benchmark_measures_the_edit_to_page_latency_of_briefgen_serve(tmp_path: Path) -> None:
