@@ -109,6 +109,11 @@ class ExtractionCache:
             return ""
         return self._keys.get((briefing,), functools.partial(_extraction_key_of, briefing))
 
+    def holds(self, key: str) -> bool:
+        """Whether an extraction is kept under `key` (read from the file on `get`, where a
+        damaged line is found missing after all)."""
+        return key in self._memory or (self._folder is not None and key in self._lines())
+
     def get(self, key: str) -> Extraction | None:
         found = self._memory.get(key)
         if found is None and self._folder is not None:

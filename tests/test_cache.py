@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import gc
@@ -12,7 +13,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -134,11 +135,12 @@ def test_an_edited_article_s_extraction_is_appended_and_never_made_again(
     built = file_tree(root / "_site")
     assert {name: data for name, data in built.items() if name != ".briefgen-site"} == fresh
 
-    def extract_nothing(jobs: list[object]) -> list[object]:
+    @contextlib.contextmanager
+    def extract_nothing(jobs: list[object]) -> Iterator[list[object]]:
         assert not jobs, "every extraction is in the kept file"
-        return []
+        yield []
 
-    monkeypatch.setattr(build_module, "_extract_many", extract_nothing)
+    monkeypatch.setattr(build_module, "_extracting", extract_nothing)
     (root / "content" / "geneva.yaml").write_text("title: Talks\npublished: 2021-12-29\n")
     build(_config(root))
     previewed = dict(SiteBuilder(lambda: _config(root)).build().files)
@@ -157,6 +159,19 @@ def test_an_append_cut_short_costs_one_extraction(make_site: MakeSite) -> None:
     healed = kept.read_text().splitlines(keepends=True)
     assert healed[: len(lines) - 1] == lines[:-1]
     assert healed[-1] == lines[-1], "the damaged line's extraction made again, on a line of its own"
+    assert file_tree(root / "_site") == file_tree(_clean_build(root))
+
+
+def test_a_damaged_kept_extraction_is_made_again(make_site: MakeSite) -> None:
+    root = _project(make_site)
+    kept = root / CACHE_DIR / EXTRACTIONS
+    build(_config(root))
+    lines = kept.read_text().splitlines(keepends=True)
+    key = lines[0].partition("\t")[0]
+    kept.write_text("".join([f"{key}\t{{\"actors\": 7}}\n", *lines[1:]]))
+    (root / "content" / "geneva.yaml").write_text("title: Talks\npublished: 2021-12-29\n")
+    build(_config(root))
+    assert kept.read_text().splitlines(keepends=True)[-1] == lines[0], "made again, appended"
     assert file_tree(root / "_site") == file_tree(_clean_build(root))
 
 
@@ -233,20 +248,53 @@ class _RefusedPool:
         raise OSError(11, "Resource temporarily unavailable")
 
 
+class _RefusedFork:
+    """A forked helper the system will not start."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+
+@pytest.mark.parametrize("workers", ["a pool", "a forked helper"])
 @pytest.mark.parametrize("trouble", ["a worker dies", "no worker starts"])
 def test_extractions_the_workers_leave_are_made_here(
-    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, trouble: str
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, trouble: str, workers: str
 ) -> None:
     root = _project(make_site)
     briefings, _ = load_briefings(_config(root))
     serial = extract_all(briefings, ExtractionCache())
-    monkeypatch.setattr(build_module, "POOL_THRESHOLD", 1)
+    if workers == "a pool":
+        monkeypatch.setattr(build_module, "POOL_THRESHOLD", 1)
     monkeypatch.setattr(build_module, "cores", lambda: 2)
     if trouble == "a worker dies":
         monkeypatch.setattr(build_module, "_extract_job", _dying_extraction)
-    else:
+    elif workers == "a pool":
         monkeypatch.setattr(build_module, "ProcessPoolExecutor", _RefusedPool)
+    else:
+        monkeypatch.setattr(build_module, "Forked", _RefusedFork)
     assert extract_all(briefings, ExtractionCache()) == serial
+
+
+def test_an_edited_article_is_extracted_by_a_helper_while_the_kept_ones_are_read(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project(make_site)
+    build(_config(root))
+    (root / "seeds" / "vienna.txt").write_text("The OSCE met in Vienna on Monday.\n")
+    briefings, _ = load_briefings(_config(root))
+    serial = extract_all(briefings, ExtractionCache())
+    kept = ExtractionCache(root / CACHE_DIR)
+    started: list[int] = []
+
+    class Helper(build_module.Forked[list[str]]):
+        def __init__(self, task: Callable[[], list[str]]) -> None:
+            started.append(len(kept._unread or ()))  # the kept lines not read yet
+            super().__init__(task)
+
+    monkeypatch.setattr(build_module, "cores", lambda: 2)
+    monkeypatch.setattr(build_module, "Forked", Helper)
+    assert extract_all(briefings, kept) == serial
+    assert started == [len(ARTICLES)], "one helper, started before any kept line was read"
 
 
 def test_a_rebuild_rereads_an_edited_article(make_site: MakeSite) -> None:
