@@ -573,11 +573,12 @@ def timeline_years(entries: Iterable[EventRow]) -> list[TimelineYear]:
 
 @dataclass(frozen=True, slots=True)
 class TimelinePeriod:
-    """A year or a month that has a page of its own: its ISO value, its page, its events."""
+    """A year or a month that has a page of its own: its ISO value, its page, and how many
+    events it has (None where a page lists it without: see `timeline_pages`)."""
 
     value: str
     path: str
-    count: int
+    count: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -731,7 +732,10 @@ def timeline_pages(site: Site, rows: SiteRows) -> list[ViewPage]:
         **_timeline_entries(latest, choices),
     }
     pages = [ViewPage("timeline.html", TIMELINE_PAGE, front)]
-    years = tuple(layout.years)
+    # A period's page lists the years without their counts, which the front page shows: an
+    # event added to one year would otherwise change the page of every other (at 5,000
+    # briefings, an article's edit made 700 timeline pages anew instead of a few).
+    years = tuple(replace(year, count=None) for year in layout.years)
     pages += [rows.period_page(period, years, choices) for period in layout.pages]
     return pages
 

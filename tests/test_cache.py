@@ -168,7 +168,7 @@ def test_a_damaged_kept_extraction_is_made_again(make_site: MakeSite) -> None:
     build(_config(root))
     lines = kept.read_text().splitlines(keepends=True)
     key = lines[0].partition("\t")[0]
-    kept.write_text("".join([f"{key}\t{{\"actors\": 7}}\n", *lines[1:]]))
+    kept.write_text("".join([f'{key}\t{{"actors": 7}}\n', *lines[1:]]))
     (root / "content" / "geneva.yaml").write_text("title: Talks\npublished: 2021-12-29\n")
     build(_config(root))
     assert kept.read_text().splitlines(keepends=True)[-1] == lines[0], "made again, appended"
@@ -927,6 +927,28 @@ def _rendered_pages(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 
     monkeypatch.setattr(render_module.Renderer, "_render_page", noted)
     return rendered
+
+
+def test_an_event_added_to_one_year_leaves_the_timeline_pages_of_the_others_as_they_were(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The years' counts are on the timeline's front page only: on every period's page, an
+    article's edit made all of them anew (700 pages at 5,000 briefings)."""
+    root = _project(make_site)
+    (root / "content" / "kyiv.yaml").write_text("title: Kyiv\npublished: 2022-01-03\n")
+    kyiv = root / "seeds" / "kyiv.txt"
+    kyiv.write_text("Talks resume in Kyiv on January 20.\n")
+    build(_config(root))
+    front, year_2021 = (root / "_site" / "timeline" / p for p in ("index.html", "2021/index.html"))
+    assert b'2022 <span class="period-count">3</span>' in front.read_bytes()
+    kyiv.write_text("Talks resume in Kyiv on January 20. A summit follows on February 4.\n")
+    rendered = _rendered_pages(monkeypatch)
+    build(_config(root))
+    assert {"timeline/index.html", "timeline/2022/index.html"} <= set(rendered)
+    assert "timeline/2021/index.html" not in rendered
+    assert b'2022 <span class="period-count">4</span>' in front.read_bytes()
+    assert b"period-count" not in year_2021.read_bytes().split(b"timeline-periods")[1]
+    assert file_tree(root / "_site") == file_tree(_clean_build(root))
 
 
 def test_a_preview_after_a_build_renders_no_page_of_its_first_site(
