@@ -376,6 +376,20 @@ def retitled(article: Article, title: str) -> Article:
     return replace(article, title=title)
 
 
+#: The sentence the runner adds to an article: a new dated event and a person.
+ADDED_SENTENCE = {
+    "fr": "Le 3 mars 2022, Olaf Scholz a rencontré la presse ({marker}).",
+    "en": "On March 3, 2022, Olaf Scholz met the press ({marker}).",
+}
+
+
+def extended(article: Article, marker: str) -> Article:
+    """The same article with a sentence added to its text, `marker` in it (the runner's edit of
+    an article: what the analyst adds is extracted again, and lands on the timeline)."""
+    sentence = ADDED_SENTENCE[article.lang].format(marker=marker)
+    return replace(article, body=f"{article.body} {sentence}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, required=True, help="number of articles")

@@ -34,12 +34,13 @@ MEMORY_SAMPLE_INTERVAL = 0.05
 SAMPLER_SHARE = 0.02
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 
-#: (tool, scenario): what one timed build is; briefgen has the three scenarios, peers `clean`.
+#: (tool, scenario): what one timed build is; briefgen has the four scenarios, peers `clean`.
 BuildKey = tuple[str, str]
 SCENARIOS = {
     "clean": "clean build, empty cache",
     "warm": "rebuild, warm cache, no change",
     "warm-edit": "rebuild, warm cache, one briefing changed",
+    "warm-text": "rebuild, warm cache, one article's text changed",
 }
 
 

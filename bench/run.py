@@ -6,8 +6,9 @@
 
 For each size in `--n` (comma-separated: `--n 1000,5000`), the runner writes the corpus
 (`corpus.py`) under `--corpus-root`, then runs rounds: briefgen (clean output and empty cache;
-then a warm rebuild with no change; then a warm rebuild after one briefing's title changed),
-Pelican, MkDocs, Hugo (clean output), in that order, `--runs` times (one number, or one per
+then a warm rebuild with no change; then a warm rebuild after one briefing's title changed;
+then one after a sentence with a date and a person was added to that article's text), Pelican,
+MkDocs, Hugo (clean output), in that order, `--runs` times (one number, or one per
 size), after `--warmup` unrecorded rounds. Ratios briefgen/peer are taken within each round,
 then their median is reported.
 `--latency` measures edit → updated page through each tool's preview server; `--extraction`
@@ -35,7 +36,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from corpus import PROJECTS, Article, make_articles, manifest, retitled, write_corpus, write_files
+from corpus import (
+    PROJECTS,
+    Article,
+    extended,
+    make_articles,
+    manifest,
+    retitled,
+    write_corpus,
+    write_files,
+)
 from measure import (
     BuildKey,
     ExtractionSpeed,
@@ -102,8 +112,12 @@ def _round(
         if tool is BRIEFGEN:
             measured[tool.name, "warm"] = _build(tool, project, probe, "", timeout, label)
             marker = f"bench-edit-{index}"
-            rewrite_article(corpus, tool, retitled(probe, f"{probe.title} ({marker})"))
+            edited = retitled(probe, f"{probe.title} ({marker})")
+            rewrite_article(corpus, tool, edited)
             measured[tool.name, "warm-edit"] = _build(tool, project, probe, marker, timeout, label)
+            marker = f"bench-text-{index}"
+            rewrite_article(corpus, tool, extended(edited, marker))
+            measured[tool.name, "warm-text"] = _build(tool, project, probe, marker, timeout, label)
     return measured
 
 

@@ -94,6 +94,7 @@ def test_benchmark_builds_with_briefgen_and_installed_peers_and_reports_ratios(
         "clean build, empty cache",
         "rebuild, warm cache, no change",
         "rebuild, warm cache, one briefing changed",
+        "rebuild, warm cache, one article's text changed",
     ):
         assert re.search(rf"\| briefgen \| {scenario} \| {NUMBER}", report), scenario
     for peer in PEERS:
