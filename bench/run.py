@@ -118,6 +118,8 @@ def _round(
             marker = f"bench-text-{index}"
             rewrite_article(corpus, tool, extended(edited, marker))
             measured[tool.name, "warm-text"] = _build(tool, project, probe, marker, timeout, label)
+            # As it was: the next round's title edit must change the title alone.
+            rewrite_article(corpus, tool, probe)
     return measured
 
 
